@@ -1,0 +1,34 @@
+// Builds the three self-contained CommonJS bundles the runner and Docker start with a plain Node 20:
+// no node_modules beside them.
+import { build } from 'esbuild';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+
+const entries = {
+  hook: 'src/bin/hook.ts',
+  'ecr-login': 'src/bin/ecr-login.ts',
+  cli: 'src/bin/cli.ts',
+};
+
+await mkdir('dist', { recursive: true });
+await build({
+  entryPoints: entries,
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minifySyntax: true,
+  legalComments: 'none',
+  sourcemap: false,
+  metafile: false,
+  logLevel: 'warning',
+});
+
+// Docker finds credential helpers as `docker-credential-<name>` on PATH; this launcher runs the bundle
+// with whichever node is first on PATH (the runner image's launcher pins the runner's own Node 20).
+const launcher = '#!/bin/sh\nexec node "$(dirname "$(readlink -f "$0")")/ecr-login.js" "$@"\n';
+await writeFile('dist/docker-credential-ecr-login', launcher);
+await chmod('dist/docker-credential-ecr-login', 0o755);
+
+// The bundles are CommonJS whatever package.json around them says.
+await writeFile('dist/package.json', '{ "type": "commonjs" }\n');

@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# The real container test stack: dockerd, a TLS registry with basic auth answering under ECR-shaped
+# names inside a network namespace of its own, locally built test images, and the ECR API emulator.
+#
+#   test/stack/stack.sh up      install what is missing, start everything (harmless when already up)
+#   test/stack/stack.sh down    stop what `up` started (by PID) and undo its system changes
+#   test/stack/stack.sh status  print what runs
+#
+# Everything it makes lives in .stack/ (gitignored); .stack/stack.json describes the stack for tests.
+# Network rule: servers listen on 127.0.0.1 or on 198.18.0.2 inside the namespace made here (198.18.0.0/15
+# is reserved for benchmarks); nothing else is touched.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STACK="${DOCKHAND_STACK_DIR:-$ROOT/.stack}"
+NETNS=dockhand-registry
+HOST_IF=dh-reg-host
+NS_IF=dh-reg-ns
+HOST_ADDR=198.18.0.1
+REGISTRY_ADDR=198.18.0.2
+EMULATOR_PORT="${DOCKHAND_EMULATOR_PORT:-47123}"
+HOSTS_MARK='# dockhand-test-stack'
+ECR_US=123456789012.dkr.ecr.us-east-1.amazonaws.com
+ECR_EU=210987654321.dkr.ecr.eu-west-1.amazonaws.com
+PLAIN=registry.dockhand.test
+REGISTRY_HOSTS=("$ECR_US" "$ECR_EU" "$PLAIN")
+
+log() { printf 'stack: %s\n' "$*" >&2; }
+die() { printf 'stack: error: %s\n' "$*" >&2; exit 1; }
+
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+need_root() { [[ $(id -u) == 0 ]] || die "the test stack needs root (network namespaces, dockerd); run it as root"; }
+
+install_packages() {
+  local missing=()
+  command -v dockerd >/dev/null || missing+=(docker.io)
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  [[ -x /bin/busybox ]] || missing+=(busybox-static)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v iptables >/dev/null || missing+=(iptables)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  ((${#missing[@]} == 0)) && return 0
+  log "installing ${missing[*]} from Debian"
+  # Keep package scripts from starting services: this script starts what it needs itself.
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' RETURN
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  if ! command -v docker >/dev/null; then die "no docker CLI on PATH after installing docker.io"; fi
+}
+
+make_secrets() {
+  mkdir -p "$STACK"
+  chmod 700 "$STACK"
+  if [[ ! -f "$STACK/secrets.json" ]]; then
+    local ecr_pw plain_pw
+    ecr_pw="$(openssl rand -hex 24)"
+    plain_pw="$(openssl rand -hex 24)"
+    (umask 077 && printf '{"ecrPassword":"%s","plainUser":"ci-bot","plainPassword":"%s"}\n' "$ecr_pw" "$plain_pw" >"$STACK/secrets.json")
+    # htpasswd reads the password from stdin (-i) so it never shows on a command line.
+    (umask 077 && printf '%s' "$ecr_pw" | htpasswd -iBc "$STACK/htpasswd" AWS 2>/dev/null)
+    printf '%s' "$plain_pw" | htpasswd -iB "$STACK/htpasswd" ci-bot 2>/dev/null
+  fi
+}
+
+make_certs() {
+  [[ -f "$STACK/tls/registry.crt" ]] && return 0
+  mkdir -p "$STACK/tls"
+  local d="$STACK/tls" san
+  san="$(printf 'DNS:%s,' "${REGISTRY_HOSTS[@]}")IP:$REGISTRY_ADDR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj '/CN=dockhand test CA' \
+    -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=$ECR_US" -keyout "$d/registry.key" -out "$d/registry.csr" 2>/dev/null
+  printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth\n' "$san" >"$d/ext.cnf"
+  openssl x509 -req -in "$d/registry.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 30 \
+    -extfile "$d/ext.cnf" -out "$d/registry.crt" 2>/dev/null
+  chmod 600 "$d"/*.key
+}
+
+write_hosts() {
+  local h
+  for h in "${REGISTRY_HOSTS[@]}"; do
+    grep -q "^$REGISTRY_ADDR $h " /etc/hosts || printf '%s %s %s\n' "$REGISTRY_ADDR" "$h" "$HOSTS_MARK" >>/etc/hosts
+    mkdir -p "/etc/docker/certs.d/$h"
+    cp "$STACK/tls/ca.crt" "/etc/docker/certs.d/$h/ca.crt"
+  done
+}
+
+start_netns() {
+  if ! ip netns list | grep -qw "$NETNS"; then
+    ip netns add "$NETNS"
+  fi
+  if ! ip link show "$HOST_IF" >/dev/null 2>&1; then
+    ip link add "$HOST_IF" type veth peer name "$NS_IF"
+    ip link set "$NS_IF" netns "$NETNS"
+    ip addr add "$HOST_ADDR/30" dev "$HOST_IF"
+    ip link set "$HOST_IF" up
+    ip netns exec "$NETNS" ip addr add "$REGISTRY_ADDR/30" dev "$NS_IF"
+    ip netns exec "$NETNS" ip link set "$NS_IF" up
+    ip netns exec "$NETNS" ip link set lo up
+  fi
+}
+
+start_registry() {
+  alive "$STACK/registry.pid" && return 0
+  mkdir -p "$STACK/registry-data"
+  cat >"$STACK/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $STACK/registry-data
+  delete:
+    enabled: true
+http:
+  addr: $REGISTRY_ADDR:443
+  tls:
+    certificate: $STACK/tls/registry.crt
+    key: $STACK/tls/registry.key
+auth:
+  htpasswd:
+    realm: dockhand-test-registry
+    path: $STACK/htpasswd
+EOF
+  ip netns exec "$NETNS" setsid docker-registry serve "$STACK/registry.yml" \
+    >>"$STACK/registry.log" 2>&1 </dev/null &
+  echo $! >"$STACK/registry.pid"
+  local i
+  for i in $(seq 1 50); do
+    curl -s -o /dev/null --cacert "$STACK/tls/ca.crt" "https://$ECR_US/v2/" && return 0
+    sleep 0.1
+  done
+  die "registry did not answer on https://$ECR_US/v2/ (see $STACK/registry.log)"
+}
+
+start_dockerd() {
+  if docker info >/dev/null 2>&1; then
+    alive "$STACK/dockerd.pid" || log "using the dockerd that already runs (not started here, not stopped by down)"
+    return 0
+  fi
+  setsid /usr/sbin/dockerd >>"$STACK/dockerd.log" 2>&1 </dev/null &
+  echo $! >"$STACK/dockerd.pid"
+  local i
+  for i in $(seq 1 150); do
+    docker info >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  die "dockerd did not come up in 30 s (see $STACK/dockerd.log)"
+}
+
+# Test images from busybox-static, no internet: docker import of a rootfs, then docker build for the
+# image with a health check (docker import cannot set one).
+build_images() {
+  local sum
+  sum="$(cat "$ROOT/test/stack/images/"* "$0" | sha256sum | cut -c1-16)"
+  [[ -f "$STACK/images.$sum" ]] && return 0
+  local work
+  work="$(mktemp -d)"
+  mkdir -p "$work/rootfs/bin" "$work/rootfs/etc" "$work/rootfs/tmp" "$work/rootfs/root" "$work/rootfs/www"
+  cp /bin/busybox "$work/rootfs/bin/busybox"
+  local applet
+  for applet in $(/bin/busybox --list); do
+    [[ "$applet" == busybox ]] || ln -sf busybox "$work/rootfs/bin/$applet"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$work/rootfs/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$work/rootfs/etc/group"
+  printf 'PRETTY_NAME="BusyBox (dockhand test image)"\nID=busybox\n' >"$work/rootfs/etc/os-release"
+  tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' -c 'CMD ["sh"]' - dockhand-test/shell:1 >/dev/null
+  printf 'NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.20.0\nPRETTY_NAME="Alpine Linux v3.20 (dockhand test image)"\n' \
+    >"$work/rootfs/etc/os-release"
+  tar -C "$work/rootfs" -c . | docker import -c 'ENV PATH=/usr/local/bin:/usr/bin:/bin' -c 'CMD ["sh"]' - dockhand-test/alpine:3 >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q -t dockhand-test/web:1 -f "$ROOT/test/stack/images/web.Dockerfile" "$ROOT/test/stack/images" >/dev/null 2>&1 \
+    || die "docker build of the web test image failed"
+  rm -rf "$work"
+  touch "$STACK/images.$sum"
+}
+
+# Pushes the test images under every registry name. One registry serves all names, so the blobs are
+# shared; pushing under each name gives each name's repositories.
+push_images() {
+  local sum
+  sum="$(docker image inspect --format "{{.Id}}" dockhand-test/shell:1 dockhand-test/alpine:3 dockhand-test/web:1 | sha256sum | cut -c1-16)"
+  [[ -f "$STACK/pushed.$sum" ]] && return 0
+  # A throw-away docker config with basic auth for the push (0700, removed right after).
+  local cfg
+  cfg="$(mktemp -d)"
+  chmod 700 "$cfg"
+  (umask 077 && node -e '
+    const [cfg, secrets, ...hosts] = process.argv.slice(1);
+    const auth = Buffer.from("AWS:" + require(secrets).ecrPassword).toString("base64");
+    const auths = Object.fromEntries(hosts.map((h) => [h, { auth }]));
+    require("fs").writeFileSync(cfg + "/config.json", JSON.stringify({ auths }));' "$cfg" "$STACK/secrets.json" "${REGISTRY_HOSTS[@]}")
+  local host img
+  for host in "${REGISTRY_HOSTS[@]}"; do
+    for img in shell:1 alpine:3 web:1; do
+      docker tag "dockhand-test/$img" "$host/dockhand/$img"
+      DOCKER_CONFIG="$cfg" docker push -q "$host/dockhand/$img" >/dev/null || { rm -rf "$cfg"; die "push of $host/dockhand/$img failed"; }
+      docker rmi "$host/dockhand/$img" >/dev/null
+    done
+  done
+  rm -rf "$cfg"
+  touch "$STACK/pushed.$sum"
+}
+
+start_emulator() {
+  alive "$STACK/emulator.pid" && return 0
+  setsid "$ROOT/node_modules/.bin/tsx" "$ROOT/test/stack/ecr-emulator-main.ts" \
+    --port "$EMULATOR_PORT" --secrets "$STACK/secrets.json" --request-log "$STACK/emulator-requests.jsonl" \
+    >>"$STACK/emulator.log" 2>&1 </dev/null &
+  echo $! >"$STACK/emulator.pid"
+  local i
+  for i in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/_emulator/health" && return 0
+    sleep 0.1
+  done
+  die "ECR emulator did not answer on 127.0.0.1:$EMULATOR_PORT (see $STACK/emulator.log)"
+}
+
+# A tiny real credential helper for the stack's registries, so the docker CLI can pull with no login
+# before (and independently of) dockhand's own ECR helper.
+write_helper_config() {
+  mkdir -p "$STACK/bin" "$STACK/docker-config"
+  cat >"$STACK/bin/docker-credential-dockhand-stack" <<EOF
+#!/usr/bin/env node
+// Test credential helper: answers \`get\` for the stack's registries from $STACK/secrets.json.
+const s = require('$STACK/secrets.json');
+const action = process.argv[2];
+let input = '';
+process.stdin.on('data', (d) => (input += d)).on('end', () => {
+  const host = input.trim().replace(/^https?:\\/\\//, '').split('/')[0];
+  if (action === 'get') {
+    if (host === '$PLAIN') return out({ ServerURL: input.trim(), Username: s.plainUser, Secret: s.plainPassword });
+    if (host.endsWith('.amazonaws.com')) return out({ ServerURL: input.trim(), Username: 'AWS', Secret: s.ecrPassword });
+  }
+  if (action === 'list') return out({});
+  process.stdout.write('credentials not found in native keychain\n');
+  process.exit(1);
+});
+function out(o) { process.stdout.write(JSON.stringify(o) + '\n'); }
+EOF
+  chmod 755 "$STACK/bin/docker-credential-dockhand-stack"
+  node -e '
+    const [file, ...hosts] = process.argv.slice(1);
+    const credHelpers = Object.fromEntries(hosts.map((h) => [h, "dockhand-stack"]));
+    require("fs").writeFileSync(file, JSON.stringify({ credHelpers }, null, 2) + "\n");' \
+    "$STACK/docker-config/config.json" "${REGISTRY_HOSTS[@]}"
+}
+
+write_description() {
+  node -e '
+    const [file, stack, port, ...hosts] = process.argv.slice(1);
+    const d = {
+      dir: stack,
+      caFile: stack + "/tls/ca.crt",
+      secretsFile: stack + "/secrets.json",
+      registries: { ecrUsEast1: hosts[0], ecrEuWest1: hosts[1], plain: hosts[2] },
+      images: { shell: "dockhand/shell:1", alpine: "dockhand/alpine:3", web: "dockhand/web:1" },
+      localImages: { shell: "dockhand-test/shell:1", alpine: "dockhand-test/alpine:3", web: "dockhand-test/web:1" },
+      stackHelper: { name: "dockhand-stack", binDir: stack + "/bin", dockerConfig: stack + "/docker-config" },
+      emulator: { url: "http://127.0.0.1:" + port, requestLog: stack + "/emulator-requests.jsonl" },
+    };
+    require("fs").writeFileSync(file, JSON.stringify(d, null, 2) + "\n");' \
+    "$STACK/stack.json" "$STACK" "$EMULATOR_PORT" "${REGISTRY_HOSTS[@]}"
+}
+
+up() {
+  need_root
+  install_packages
+  [[ -x "$ROOT/node_modules/.bin/tsx" ]] || die "node_modules missing: run 'npm ci' first"
+  make_secrets
+  make_certs
+  write_hosts # before dockerd starts: it caches /etc/hosts
+  start_netns
+  start_registry
+  start_dockerd
+  build_images
+  push_images
+  write_helper_config
+  start_emulator
+  write_description
+  log "up: registry https://{$ECR_US,$ECR_EU,$PLAIN} on $REGISTRY_ADDR (netns $NETNS), emulator 127.0.0.1:$EMULATOR_PORT"
+}
+
+stop_pid() {
+  local file="$1" name="$2" i
+  [[ -f "$file" ]] || return 0
+  local pid
+  pid="$(cat "$file")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && { log "$name did not stop in 10 s; killing"; kill -9 "$pid" 2>/dev/null || true; }
+  fi
+  rm -f "$file"
+}
+
+down() {
+  need_root
+  stop_pid "$STACK/emulator.pid" "ECR emulator"
+  stop_pid "$STACK/registry.pid" registry
+  stop_pid "$STACK/dockerd.pid" dockerd
+  ip link del "$HOST_IF" 2>/dev/null || true
+  ip netns del "$NETNS" 2>/dev/null || true
+  sed -i "/$HOSTS_MARK\$/d" /etc/hosts
+  local h
+  for h in "${REGISTRY_HOSTS[@]}"; do rm -rf "/etc/docker/certs.d/$h"; done
+  log "down"
+}
+
+status() {
+  local s
+  for s in dockerd registry emulator; do
+    if alive "$STACK/$s.pid"; then echo "$s: running (pid $(cat "$STACK/$s.pid"))"; else echo "$s: not started here"; fi
+  done
+  docker info >/dev/null 2>&1 && echo "docker: reachable" || echo "docker: unreachable"
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  status) status ;;
+  *) die "usage: test/stack/stack.sh up|down|status" ;;
+esac

@@ -1,0 +1,43 @@
+// What tests know about the running test stack (.stack/stack.json, written by test/stack/stack.sh up).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(__dirname, '../..');
+export const distDir = path.join(repoRoot, 'dist');
+
+export interface Stack {
+  dir: string;
+  caFile: string;
+  secretsFile: string;
+  registries: { ecrUsEast1: string; ecrEuWest1: string; plain: string };
+  images: { shell: string; alpine: string; web: string };
+  localImages: { shell: string; alpine: string; web: string };
+  stackHelper: { name: string; binDir: string; dockerConfig: string };
+  emulator: { url: string; requestLog: string };
+}
+
+export interface StackSecrets {
+  ecrPassword: string;
+  plainUser: string;
+  plainPassword: string;
+}
+
+export function stackDir(): string {
+  return process.env.DOCKHAND_STACK_DIR ?? path.join(repoRoot, '.stack');
+}
+
+export function loadStack(): Stack {
+  const file = path.join(stackDir(), 'stack.json');
+  if (!existsSync(file)) throw new Error(`test stack is not up (${file} missing): run 'npm run stack:up'`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Stack;
+}
+
+export function loadSecrets(stack = loadStack()): StackSecrets {
+  return JSON.parse(readFileSync(stack.secretsFile, 'utf8')) as StackSecrets;
+}
+
+/** Removes local copies of images so the next pull really goes to the registry. */
+export function removeLocalImages(refs: string[]): void {
+  execFileSync('docker', ['image', 'rm', '--force', ...refs], { stdio: 'ignore' });
+}
