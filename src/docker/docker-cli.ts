@@ -1,0 +1,57 @@
+// Thin runner for the docker CLI: one binary, the host-side environment set once, command lines echoed
+// only in debug runs (they never hold secrets: values travel in the environment or on stdin).
+import { execute, ExecError, type ExecResult } from '../exec';
+import type { JobLog } from '../protocol/job-log';
+
+export interface DockerCallOptions {
+  /** Replaces the CLI's environment for this call (e.g. a throw-away DOCKER_CONFIG, or a job's values). */
+  env?: Record<string, string>;
+  input?: string;
+  inheritOutput?: boolean;
+  timeoutMs?: number;
+}
+
+export class DockerCli {
+  constructor(
+    readonly dockerPath: string,
+    readonly env: Record<string, string>,
+    private readonly log: JobLog,
+    private readonly defaultTimeoutMs = 120_000,
+  ) {}
+
+  /** Resolves with any exit code. */
+  run(args: string[], options: DockerCallOptions = {}): Promise<ExecResult> {
+    this.log.debug(`docker ${args.join(' ')}`);
+    return execute({
+      file: this.dockerPath,
+      args,
+      env: options.env ?? this.env,
+      input: options.input,
+      inheritOutput: options.inheritOutput,
+      timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs,
+    });
+  }
+
+  /** Rejects with an ExecError on a non-zero exit. */
+  async ok(args: string[], options: DockerCallOptions = {}): Promise<ExecResult> {
+    const result = await this.run(args, options);
+    if (result.exitCode !== 0) {
+      throw new ExecError(
+        `docker ${args[0]} ${args[1] ?? ''}`.trim(),
+        result.exitCode,
+        result.stderr,
+        `exited with code ${result.exitCode}`,
+      );
+    }
+    return result;
+  }
+
+  /** Output lines of a successful call, e.g. ids from `ls --quiet`. */
+  async lines(args: string[]): Promise<string[]> {
+    const { stdout } = await this.ok(args);
+    return stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
+  }
+}

@@ -1,0 +1,45 @@
+// Which docker config applies to the hook and what it says about a registry's credentials.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export interface RegistryAuthSource {
+  /** `docker-credential-<helper>` that serves this registry, from credHelpers or credsStore. */
+  helper: string | null;
+  /** Whether the config holds static `auths` for the registry. */
+  hasStaticAuth: boolean;
+}
+
+interface DockerConfigFile {
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+  auths?: Record<string, unknown>;
+}
+
+/** Config keys may carry a scheme or a path (`https://index.docker.io/v1/`): compare hosts. */
+function hostOf(key: string): string {
+  return key.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? key;
+}
+
+export function authSourceFor(config: DockerConfigFile, registry: string): RegistryAuthSource {
+  const wanted = hostOf(registry);
+  const helperEntry = Object.entries(config.credHelpers ?? {}).find(([key]) => hostOf(key) === wanted);
+  const hasStaticAuth = Object.keys(config.auths ?? {}).some((key) => hostOf(key) === wanted);
+  return { helper: helperEntry?.[1] ?? config.credsStore ?? null, hasStaticAuth };
+}
+
+/** Reads `<dir>/config.json`; a missing file is an empty config, a broken one an error naming the file. */
+export function readDockerConfig(dir: string): DockerConfigFile {
+  const file = path.join(dir, 'config.json');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`cannot read docker config ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    return JSON.parse(text) as DockerConfigFile;
+  } catch (error) {
+    throw new Error(`docker config ${file} is not valid JSON; fix or remove it`, { cause: error });
+  }
+}

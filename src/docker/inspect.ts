@@ -1,0 +1,58 @@
+// Parsers for `docker container inspect` output: health, ports and environment of created containers.
+
+export type HealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy' | 'exited';
+
+export interface ContainerFacts {
+  id: string;
+  health: HealthStatus;
+  /** Container port -> host port, as the runner expects them ("5432" -> "49153"). */
+  ports: Record<string, string>;
+  /** The container's environment (image ENV plus -e), as NAME=value entries. */
+  env: string[];
+}
+
+interface InspectEntry {
+  Id?: string;
+  State?: { Status?: string; Health?: { Status?: string } | null };
+  Config?: { Env?: string[] | null };
+  NetworkSettings?: { Ports?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
+}
+
+export function parseContainerInspect(output: string): ContainerFacts[] {
+  const entries = JSON.parse(output) as InspectEntry[];
+  return entries.map((entry) => ({
+    id: entry.Id ?? '',
+    health: healthOf(entry),
+    ports: portsOf(entry),
+    env: entry.Config?.Env ?? [],
+  }));
+}
+
+function healthOf(entry: InspectEntry): HealthStatus {
+  const state = entry.State?.Status;
+  if (state === 'exited' || state === 'dead') return 'exited';
+  const health = entry.State?.Health?.Status;
+  if (health === 'starting' || health === 'healthy' || health === 'unhealthy') return health;
+  return 'none';
+}
+
+function portsOf(entry: InspectEntry): Record<string, string> {
+  const ports: Record<string, string> = {};
+  for (const [key, bindings] of Object.entries(entry.NetworkSettings?.Ports ?? {})) {
+    const containerPort = key.split('/')[0] ?? key;
+    const hostPort = bindings?.find((binding) => binding.HostPort)?.HostPort;
+    if (hostPort && !(containerPort in ports)) ports[containerPort] = hostPort;
+  }
+  return ports;
+}
+
+/** The value of one variable in a container's environment list. */
+export function envValue(env: readonly string[], name: string): string | undefined {
+  const entry = env.find((item) => item.startsWith(`${name}=`));
+  return entry?.slice(name.length + 1);
+}
+
+/** Whether /etc/os-release says Alpine (ID=alpine), as the runner checks it. */
+export function isAlpineOsRelease(osRelease: string): boolean {
+  return /^ID=["']?alpine["']?\s*$/m.test(osRelease);
+}

@@ -1,0 +1,164 @@
+// Pulls an image with the credentials that apply: the host's docker config (credential helpers, no
+// `docker login`) or the workflow's credentials logged in into a throw-away config, falling back to a
+// helper when that login fails. Transient failures are retried, bounded; auth failures explain themselves.
+import path from 'node:path';
+import { ExecError } from '../exec';
+import type { RegistryCredentials } from '../protocol/hook-types';
+import type { JobLog } from '../protocol/job-log';
+import { loginArgs, pullArgs } from './args';
+import type { DockerCli } from './docker-cli';
+import { authSourceFor, readDockerConfig, type RegistryAuthSource } from './docker-config';
+import { withPrivateDir } from './private-dir';
+import { registryOf } from './reference';
+import { withRetry, type RetryPolicy } from './retry';
+
+export interface PullSettings {
+  dockerConfigDir: string;
+  /** Where throw-away login configs go (never under _work, which jobs can read). */
+  privateBase: string;
+  attempts: number;
+  baseDelayMs: number;
+  /** When false, the host's config is never used to rescue a failed login (reference behaviour). */
+  helperFallback: boolean;
+}
+
+const AUTH_FAILURE =
+  /unauthorized|authentication required|no basic auth credentials|denied|incorrect username or password|401/i;
+const TRANSIENT =
+  /\b5\d\d\b|too ?many ?requests|throttl|timeout|timed out|temporarily unavailable|connection reset|connection refused|i\/o timeout|tls handshake|unexpected EOF|server misbehaving|internal server error|bad gateway|service unavailable/i;
+
+export function isAuthFailure(error: unknown): boolean {
+  return error instanceof ExecError && AUTH_FAILURE.test(error.stderr);
+}
+
+export function isTransientFailure(error: unknown): boolean {
+  return (
+    error instanceof ExecError &&
+    !isAuthFailure(error) &&
+    (error.exitCode === null || TRANSIENT.test(error.stderr))
+  );
+}
+
+export class PullError extends Error {
+  override name = 'PullError';
+}
+
+function policy(settings: PullSettings, log: JobLog, what: string): RetryPolicy {
+  return {
+    attempts: settings.attempts,
+    baseDelayMs: settings.baseDelayMs,
+    maxDelayMs: settings.baseDelayMs * 8,
+    isRetryable: isTransientFailure,
+    onRetry: (error, attempt, delay) =>
+      log.warning(
+        `${what} failed (attempt ${attempt} of ${settings.attempts}), retrying in ${delay} ms: ${(error as Error).message}`,
+      ),
+  };
+}
+
+function describeSource(settings: PullSettings, source: RegistryAuthSource, registry: string): string {
+  const via = source.helper
+    ? `credential helper docker-credential-${source.helper}`
+    : source.hasStaticAuth
+      ? 'static auths entry'
+      : `no credential helper for ${registry}`;
+  return `docker config ${settings.dockerConfigDir} (${via})`;
+}
+
+async function pullWith(
+  docker: DockerCli,
+  image: string,
+  env: Record<string, string>,
+  settings: PullSettings,
+  log: JobLog,
+) {
+  await withRetry(
+    () => docker.ok(pullArgs(image), { env, timeoutMs: 600_000 }),
+    policy(settings, log, `pull of ${image}`),
+  );
+}
+
+function authError(image: string, registry: string, how: string, fix: string, cause: unknown): PullError {
+  return new PullError(
+    `pull of ${image} from ${registry} was refused (authentication) using ${how}; ${fix}`,
+    { cause },
+  );
+}
+
+/** Pulls through the host's docker config: its credential helper for the registry, if any. */
+async function pullThroughConfig(
+  docker: DockerCli,
+  image: string,
+  settings: PullSettings,
+  log: JobLog,
+): Promise<void> {
+  const registry = registryOf(image);
+  const source = authSourceFor(readDockerConfig(settings.dockerConfigDir), registry);
+  try {
+    await pullWith(docker, image, docker.env, settings, log);
+  } catch (error) {
+    if (!isAuthFailure(error)) throw error;
+    const fix = source.helper
+      ? `check that docker-credential-${source.helper} is on the runner's PATH and can authenticate (for ECR: AWS_* credentials or role of the runner host)`
+      : `map it in ${path.join(settings.dockerConfigDir, 'config.json')} ("credHelpers": {"${registry}": "<helper>"}) or give credentials in the workflow`;
+    throw authError(image, registry, describeSource(settings, source, registry), fix, error);
+  }
+}
+
+/** Logs in into a throw-away config (password on stdin), pulls, and removes the config. */
+async function pullWithLogin(
+  docker: DockerCli,
+  image: string,
+  credentials: Required<{ [K in keyof RegistryCredentials]: string }>,
+  settings: PullSettings,
+  log: JobLog,
+): Promise<void> {
+  await withPrivateDir(settings.privateBase, async (configDir) => {
+    const env = { ...docker.env, DOCKER_CONFIG: configDir };
+    await withRetry(
+      () =>
+        docker.ok(loginArgs(credentials.username, credentials.serverUrl), {
+          env,
+          input: credentials.password,
+          timeoutMs: 120_000,
+        }),
+      policy(settings, log, `docker login to ${credentials.serverUrl || 'Docker Hub'}`),
+    );
+    await pullWith(docker, image, env, settings, log);
+  });
+}
+
+export async function pullImage(
+  docker: DockerCli,
+  image: string,
+  credentials: RegistryCredentials | null,
+  settings: PullSettings,
+  log: JobLog,
+): Promise<void> {
+  if (!credentials?.username || !credentials.password) return pullThroughConfig(docker, image, settings, log);
+  const registry = registryOf(image);
+  const given = {
+    username: credentials.username,
+    password: credentials.password,
+    serverUrl: credentials.serverUrl ?? '',
+  };
+  try {
+    await pullWithLogin(docker, image, given, settings, log);
+  } catch (error) {
+    if (!isAuthFailure(error)) throw error;
+    const source = authSourceFor(readDockerConfig(settings.dockerConfigDir), registry);
+    if (!settings.helperFallback || !source.helper) {
+      throw authError(
+        image,
+        registry,
+        `the workflow's credentials for ${given.username}`,
+        'update the credentials given in the workflow',
+        error,
+      );
+    }
+    log.warning(
+      `login to ${registry} with the workflow's credentials failed; pulling ${image} through ${describeSource(settings, source, registry)} instead`,
+    );
+    await pullThroughConfig(docker, image, settings, log);
+  }
+}

@@ -1,0 +1,2 @@
+export { execute, executeOk, ExecError } from './exec';
+export type { ExecRequest, ExecResult } from './exec';

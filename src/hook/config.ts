@@ -1,0 +1,82 @@
+// The hook's settings, read once from the runner's environment at the entrypoint. Everything below takes
+// this typed config and never reads process.env.
+import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { dockerCliEnv } from '../docker/cli-env';
+import { parseFeatures, type FeatureSet } from './features';
+import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
+
+export interface HookConfig {
+  dockerPath: string;
+  dockerConfigDir: string;
+  /** The docker CLI's environment for pulls, logins and builds (helpers need PATH, HOME, AWS_* ...). */
+  cliEnv: Record<string, string>;
+  /** RUNNER_TEMP, whose hash tells this runner's containers apart from any other runner's. */
+  runnerTemp: string | null;
+  /** Folder for throw-away secrets; never under _work, which jobs can read. */
+  privateBase: string;
+  networkDriver: string | null;
+  serviceAliases: ServiceAliasRule[];
+  features: FeatureSet;
+  debug: boolean;
+  healthTimeoutMs: number;
+  pullAttempts: number;
+  retryBaseDelayMs: number;
+}
+
+export class HookConfigError extends Error {
+  override name = 'HookConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function positiveNumber(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new HookConfigError(`${name}='${raw}' is not a positive number; fix or unset it`);
+  return value;
+}
+
+function findOnPath(name: string, searchPath: string): string | null {
+  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The label value that is unique per runner even when two runners share a name and a dockerd. */
+export function runnerIdOf(runnerTemp: string): string {
+  return createHash('sha256').update(path.resolve(runnerTemp)).digest('hex').slice(0, 16);
+}
+
+export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: string }): HookConfig {
+  const dockerConfigDir =
+    env.HOOK_DOCKER_CONFIG || env.DOCKER_CONFIG || path.join(env.HOME || system.homedir, '.docker');
+  const passthrough = (env.HOOK_ENV_PASSTHROUGH ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  const dockerPath = env.HOOK_DOCKER_PATH || findOnPath('docker', env.PATH ?? '');
+  if (!dockerPath)
+    throw new HookConfigError(
+      "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
+    );
+  return {
+    dockerPath,
+    dockerConfigDir,
+    cliEnv: dockerCliEnv(env, passthrough, dockerConfigDir),
+    runnerTemp: env.RUNNER_TEMP || null,
+    privateBase: env.HOOK_PRIVATE_DIR || system.tmpdir,
+    networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,
+    serviceAliases: parseServiceAliases(env.HOOK_SERVICE_ALIASES),
+    features: parseFeatures(env.HOOK_FEATURES),
+    debug: env.RUNNER_DEBUG === '1',
+    healthTimeoutMs: positiveNumber(env, 'HOOK_HEALTH_TIMEOUT_SECONDS', 300) * 1000,
+    pullAttempts: Math.round(positiveNumber(env, 'HOOK_PULL_ATTEMPTS', 3)),
+    retryBaseDelayMs: positiveNumber(env, 'HOOK_RETRY_BASE_MS', 1000),
+  };
+}

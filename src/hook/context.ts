@@ -1,0 +1,42 @@
+// What every command works with: settings, the docker CLI and the job log.
+import type { DockerCli } from '../docker/docker-cli';
+import type { PullSettings } from '../docker/pull';
+import type { JobLog } from '../protocol/job-log';
+import type { HookConfig } from './config';
+
+export interface HookContext {
+  config: HookConfig;
+  docker: DockerCli;
+  log: JobLog;
+  /** This runner's label value (a hash of its RUNNER_TEMP). */
+  runnerId: string;
+}
+
+export function pullSettings(context: HookContext): PullSettings {
+  const { config } = context;
+  return {
+    dockerConfigDir: config.dockerConfigDir,
+    privateBase: config.privateBase,
+    attempts: config.pullAttempts,
+    baseDelayMs: config.retryBaseDelayMs,
+    helperFallback: config.features['helper-fallback'],
+  };
+}
+
+/** Runs tasks all at once, or one after another when the `parallel` feature is off. */
+export async function forEachMaybeParallel<T, R>(
+  context: HookContext,
+  items: readonly T[],
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  if (context.config.features.parallel) {
+    // Wait for every task, even after one failed, so that a rollback never races a create still running.
+    const settled = await Promise.allSettled(items.map(task));
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<R>).value);
+  }
+  const results: R[] = [];
+  for (const [index, item] of items.entries()) results.push(await task(item, index));
+  return results;
+}

@@ -1,0 +1,49 @@
+// Waits for every service's health check at once, bounded in total time; an unhealthy or exited service
+// fails the job with its logs printed.
+import { parseContainerInspect, type ContainerFacts } from '../docker/inspect';
+import type { HookContext } from './context';
+import { printServiceLogs } from './service-logs';
+
+export interface WatchedService {
+  id: string;
+  alias: string;
+  image: string;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function inspectContainers(context: HookContext, ids: string[]): Promise<ContainerFacts[]> {
+  if (ids.length === 0) return [];
+  const { stdout } = await context.docker.ok(['container', 'inspect', '--', ...ids]);
+  return parseContainerInspect(stdout);
+}
+
+/** Returns the facts of every container once no service is `starting` any more. */
+export async function waitForHealthy(
+  context: HookContext,
+  ids: string[],
+  services: WatchedService[],
+): Promise<ContainerFacts[]> {
+  const deadline = Date.now() + context.config.healthTimeoutMs;
+  for (let poll = 0; ; poll++) {
+    const facts = await inspectContainers(context, ids);
+    const byId = new Map(facts.map((fact) => [fact.id, fact]));
+    const states = services.map((service) => ({ service, health: byId.get(service.id)?.health ?? 'exited' }));
+    const failed = states.find((s) => s.health === 'unhealthy' || s.health === 'exited');
+    const timedOut = Date.now() >= deadline;
+    const starting = states.filter((s) => s.health === 'starting');
+    const culprit = failed ?? (timedOut ? starting[0] : undefined);
+    if (culprit) {
+      await printServiceLogs(context, [culprit.service]);
+      const why = failed
+        ? `is ${culprit.health}`
+        : `was still starting after ${context.config.healthTimeoutMs / 1000} s (HOOK_HEALTH_TIMEOUT_SECONDS)`;
+      throw new Error(
+        `service ${culprit.service.alias} (${culprit.service.image}) ${why}; its logs are printed above`,
+      );
+    }
+    if (starting.length === 0) return facts;
+    // Short first polls (health checks of test services answer in a second), then at most every 2 s.
+    await sleep(Math.min(2000, 250 * 2 ** poll, Math.max(0, deadline - Date.now())));
+  }
+}

@@ -1,0 +1,75 @@
+// Turns prepare_job's input into what will be created, before anything is: options are parsed and
+// aliases chosen here, so bad input fails with one line and leaves nothing behind.
+import { randomBytes } from 'node:crypto';
+import { networkAliasesIn, parseCreateOptions, retokenizeArgs } from '../docker/create-options';
+import type { HookContainer, PrepareJobArgs } from '../protocol/hook-types';
+import type { HookContext } from './context';
+import { serviceAliases } from './service-aliases';
+
+export interface PlannedContainer {
+  role: 'job' | 'service';
+  input: HookContainer & { image: string };
+  name: string;
+  /** The alias we give a service; null for the job container. */
+  alias: string | null;
+  /** --network-alias values the workflow's options already give (they stay in options, as written). */
+  optionAliases: string[];
+  options: string[];
+  /** Services' arguments, re-tokenized; the job container always runs `tail -f /dev/null`. */
+  command: string[];
+}
+
+export interface JobPlan {
+  jobId: string;
+  network: string;
+  containers: PlannedContainer[];
+}
+
+function checkImage(image: string, field: string): void {
+  if (image.startsWith('-'))
+    throw new Error(`invalid hook input: ${field} '${image}' starts with '-'; fix the image name`);
+}
+
+export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
+  const jobId = randomBytes(8).toString('hex');
+  const prefix = `dockhand-${context.runnerId.slice(0, 8)}-${jobId.slice(0, 8)}`;
+  const services = args.services as Array<HookContainer & { image: string }>;
+  const contextNames = services.map(
+    (service) => (service as { contextName?: string }).contextName || undefined,
+  );
+  const aliases = context.config.features['service-aliases']
+    ? serviceAliases(
+        services.map((s) => s.image),
+        context.config.serviceAliases,
+        contextNames,
+      )
+    : contextNames.map((name) => name ?? '');
+  const containers: PlannedContainer[] = [];
+  if (args.container) {
+    checkImage(args.container.image as string, 'args.container.image');
+    containers.push({
+      role: 'job',
+      input: args.container as HookContainer & { image: string },
+      name: `${prefix}-job`,
+      alias: null,
+      optionAliases: [],
+      options: parseCreateOptions(args.container.createOptions, 'args.container.createOptions'),
+      command: ['-f', '/dev/null'],
+    });
+  }
+  services.forEach((service, index) => {
+    checkImage(service.image, `args.services.${index}.image`);
+    const options = parseCreateOptions(service.createOptions, `args.services.${index}.createOptions`);
+    const alias = aliases[index];
+    containers.push({
+      role: 'service',
+      input: service,
+      name: `${prefix}-${alias || `service-${index + 1}`}`,
+      alias: alias || null,
+      optionAliases: networkAliasesIn(options),
+      options,
+      command: retokenizeArgs(service.entryPointArgs, `args.services.${index}.entryPointArgs`),
+    });
+  });
+  return { jobId, network: `github_network_${randomBytes(16).toString('hex')}`, containers };
+}

@@ -1,0 +1,64 @@
+// One hook call: validate the input, read the settings, run the command, write the response. Returns the
+// process exit code; every failure is one `::error::` line (bad input creates nothing).
+import { DockerCli } from '../docker/docker-cli';
+import { parseHookInput } from '../protocol/hook-input';
+import type {
+  HookInput,
+  PrepareJobArgs,
+  RunContainerStepArgs,
+  RunScriptStepArgs,
+} from '../protocol/hook-types';
+import { writeHookResponse } from '../protocol/hook-response';
+import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
+import { cleanupJob } from './cleanup-job';
+import { hookConfigFromEnv, runnerIdOf } from './config';
+import type { HookContext } from './context';
+import { prepareJob } from './prepare-job';
+import { runContainerStep } from './run-container-step';
+import { runScriptStep } from './run-script-step';
+import { readState } from './state';
+import { StepFailedError } from './step-failed';
+import path from 'node:path';
+
+export interface HookProcess {
+  stdin: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: LogSink;
+  system: { homedir: string; tmpdir: string };
+}
+
+async function dispatch(context: HookContext, input: HookInput): Promise<object> {
+  const state = readState(input.state);
+  switch (input.command) {
+    case 'prepare_job':
+      return prepareJob(context, input.args as PrepareJobArgs);
+    case 'run_script_step':
+      await runScriptStep(context, input.args as RunScriptStepArgs, state);
+      return {};
+    case 'run_container_step':
+      await runContainerStep(context, input.args as RunContainerStepArgs, state);
+      return {};
+    case 'cleanup_job':
+      await cleanupJob(context, state);
+      return {};
+  }
+}
+
+export async function runHookProcess(io: HookProcess): Promise<number> {
+  let command = 'hook';
+  try {
+    const input = parseHookInput(io.stdin);
+    command = input.command;
+    const config = hookConfigFromEnv(io.env, io.system);
+    const log = createJobLog(io.stdout, config.debug);
+    // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
+    const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
+    const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
+    const response = await dispatch({ config, docker, log, runnerId }, input);
+    await writeHookResponse(input.responseFile, response);
+    return 0;
+  } catch (error) {
+    io.stdout.write(`::error::${escapeData(`dockhand ${command}: ${(error as Error).message}`)}\n`);
+    return error instanceof StepFailedError ? error.exitCode : 1;
+  }
+}

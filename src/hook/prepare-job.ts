@@ -1,0 +1,153 @@
+// prepare_job: prune this runner's leftovers, create the job network, pull every image at once, create and
+// start the containers, wait for health checks, detect Alpine, and answer the runner. Anything created
+// before a failure is removed again before the error goes up.
+import type { ContainerSpec } from '../docker/args';
+import { createArgs, networkCreateArgs } from '../docker/args';
+import { envValue, isAlpineOsRelease, type ContainerFacts } from '../docker/inspect';
+import { pullImage } from '../docker/pull';
+import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types';
+import { withActionsDefaults, withContainerEnv } from './container-env';
+import { forEachMaybeParallel, pullSettings, type HookContext } from './context';
+import { waitForHealthy } from './health';
+import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
+import { removeLabelled } from './remove-labelled';
+import { labelsFor, type HookState } from './state';
+
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export async function prepareJob(context: HookContext, args: PrepareJobArgs): Promise<PrepareJobResponse> {
+  const plan = planJob(context, args);
+  const { log } = context;
+  await log.group('Removing leftovers of earlier jobs of this runner', () =>
+    removeLabelled(context, `dockhand.runner=${context.runnerId}`, { images: false }),
+  );
+  try {
+    return await log.group('Starting job containers', () => startJob(context, plan));
+  } catch (error) {
+    log.info('prepare_job failed: removing the containers and network it created');
+    await removeLabelled(context, `dockhand.job=${plan.jobId}`, { images: false }).catch(
+      (cleanupError: unknown) =>
+        log.warning(`rollback incomplete (cleanup_job will retry): ${(cleanupError as Error).message}`),
+    );
+    throw error;
+  }
+}
+
+async function startJob(context: HookContext, plan: JobPlan): Promise<PrepareJobResponse> {
+  const { docker, config } = context;
+  const labels = labelsFor(context.runnerId, plan.jobId);
+  await docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver));
+  const pullSeconds = await pullAll(context, plan.containers);
+  const ids = await forEachMaybeParallel(context, plan.containers, (container) =>
+    createContainer(context, plan, container),
+  );
+  await docker.ok(['start', '--', ...ids]);
+  const services = plan.containers.flatMap((container, index) =>
+    container.role === 'service'
+      ? [{ id: ids[index] as string, alias: container.alias ?? container.name, image: container.input.image }]
+      : [],
+  );
+  const jobIndex = plan.containers.findIndex((container) => container.role === 'job');
+  const jobId = jobIndex >= 0 ? (ids[jobIndex] as string) : null;
+  const [facts, isAlpine] = await Promise.all([
+    waitForHealthy(context, ids, services),
+    jobId ? detectAlpine(context, jobId) : false,
+  ]);
+  printContainers(context, plan.containers, facts, pullSeconds);
+  const jobPath =
+    (jobId && envValue(facts.find((fact) => fact.id === jobId)?.env ?? [], 'PATH')) || DEFAULT_PATH;
+  const state: HookState = {
+    version: 1,
+    runnerId: context.runnerId,
+    jobId: plan.jobId,
+    network: plan.network,
+    container: jobId ? { id: jobId, path: jobPath } : null,
+    services,
+  };
+  const portsOf = (id: string) => facts.find((fact) => fact.id === id)?.ports ?? {};
+  return {
+    state,
+    context: {
+      ...(jobId ? { container: { id: jobId, network: plan.network } } : {}),
+      services: services.map((service) => ({
+        id: service.id,
+        network: plan.network,
+        ports: portsOf(service.id),
+      })),
+    },
+    ...(jobId ? { isAlpine } : {}),
+  };
+}
+
+/** Pulls each distinct image once, all at once; returns seconds per image. */
+async function pullAll(context: HookContext, containers: PlannedContainer[]): Promise<Map<string, number>> {
+  const byImage = new Map<string, PlannedContainer>();
+  for (const container of containers)
+    if (!byImage.has(container.input.image)) byImage.set(container.input.image, container);
+  const seconds = new Map<string, number>();
+  await forEachMaybeParallel(context, [...byImage.values()], async ({ input }) => {
+    const started = Date.now();
+    await pullImage(context.docker, input.image, input.registry, pullSettings(context), context.log);
+    seconds.set(input.image, (Date.now() - started) / 1000);
+  });
+  return seconds;
+}
+
+async function createContainer(
+  context: HookContext,
+  plan: JobPlan,
+  container: PlannedContainer,
+): Promise<string> {
+  const { input } = container;
+  const isJob = container.role === 'job';
+  return withContainerEnv(context, withActionsDefaults(input.environmentVariables), async (env) => {
+    const spec: ContainerSpec = {
+      name: container.name,
+      image: input.image,
+      labels: labelsFor(context.runnerId, plan.jobId),
+      network: plan.network,
+      networkAliases: container.alias ? [container.alias] : [],
+      workdir: input.workingDirectory,
+      // The job container only has to stay alive for the steps docker exec into it.
+      entrypoint: isJob ? 'tail' : input.entryPoint,
+      command: container.command,
+      envFlags: env.envFlags,
+      envFile: env.envFile,
+      ports: input.portMappings,
+      mounts: [...input.systemMountVolumes, ...input.userMountVolumes],
+      options: container.options,
+    };
+    const { stdout } = await context.docker.ok(createArgs(spec), { env: env.cliEnv });
+    return stdout.trim();
+  });
+}
+
+async function detectAlpine(context: HookContext, id: string): Promise<boolean> {
+  const result = await context.docker.run(['exec', '--', id, 'cat', '/etc/os-release']);
+  return result.exitCode === 0 && isAlpineOsRelease(result.stdout);
+}
+
+function printContainers(
+  context: HookContext,
+  containers: PlannedContainer[],
+  facts: ContainerFacts[],
+  pullSeconds: Map<string, number>,
+): void {
+  containers.forEach((container, index) => {
+    const fact = facts[index];
+    const ports = Object.entries(fact?.ports ?? {}).map(([inner, outer]) => `${inner}->${outer}`);
+    const names = [container.alias, ...container.optionAliases].filter(Boolean);
+    const what = container.role === 'job' ? 'job container' : `service ${names.join(', ') || container.name}`;
+    const pulled = pullSeconds.get(container.input.image)?.toFixed(1) ?? '?';
+    context.log.info(
+      `${what}: ${container.input.image}${ports.length ? `, ports ${ports.join(' ')}` : ''}, pulled in ${pulled} s`,
+    );
+  });
+  const reachable = containers
+    .flatMap((container) => [container.alias, ...container.optionAliases])
+    .filter(Boolean);
+  if (reachable.length)
+    context.log.info(
+      `Services are reachable from the job container and each other as: ${reachable.join(', ')}`,
+    );
+}
