@@ -101,5 +101,5 @@ export function buildArgs(
 /** `docker ps`/`network ls`/`image ls` filtered by one label, printing ids only. */
 export function listByLabelArgs(kind: 'container' | 'network' | 'image', label: string): string[] {
   const list = kind === 'container' ? ['container', 'ls', '--all'] : [kind, 'ls'];
-  return [...list, '--quiet', '--filter', `label=${label}`];
+  return [...list, '--quiet', '--no-trunc', '--filter', `label=${label}`];
 }

@@ -8,7 +8,8 @@ export interface DockerCallOptions {
   env?: Record<string, string>;
   input?: string;
   inheritOutput?: boolean;
-  timeoutMs?: number;
+  /** null = no limit (a step runs as long as it runs, as with the runner). */
+  timeoutMs?: number | null;
 }
 
 export class DockerCli {
@@ -28,7 +29,7 @@ export class DockerCli {
       env: options.env ?? this.env,
       input: options.input,
       inheritOutput: options.inheritOutput,
-      timeoutMs: options.timeoutMs ?? this.defaultTimeoutMs,
+      timeoutMs: options.timeoutMs === null ? undefined : (options.timeoutMs ?? this.defaultTimeoutMs),
     });
   }
 

@@ -1,2 +1,4 @@
-export { execute, executeOk, ExecError } from './exec';
+export { execute, ExecError } from './exec';
 export type { ExecRequest, ExecResult } from './exec';
+export { runProcess } from './process';
+export type { ProcessOptions, ProcessResult } from './process';

@@ -12,6 +12,11 @@ export interface ProcessOptions {
   onStderr?: (chunk: string) => void;
   /** Kill the process (SIGTERM, then SIGKILL after 5 s) when it runs longer. */
   timeoutMs?: number;
+  /**
+   * Hand our stdout/stderr to the child (a step's live output): nothing is collected or copied through
+   * this process, which keeps long outputs out of memory.
+   */
+  inheritOutput?: boolean;
 }
 
 export interface ProcessResult {
@@ -29,20 +34,21 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
   if (!file) throw new Error('runProcess: empty command');
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const output = options.inheritOutput ? 'inherit' : 'pipe';
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', output, output] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       options.onStdout?.(chunk);
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
       options.onStderr?.(chunk);
     });
-    child.stdin.on('error', () => {}); // a child that exits without reading stdin is not our failure
-    child.stdin.end(options.input ?? '');
+    child.stdin?.on('error', () => {}); // a child that exits without reading stdin is not our failure
+    child.stdin?.end(options.input ?? '');
     const timer =
       options.timeoutMs === undefined
         ? undefined

@@ -45,7 +45,7 @@ export async function runContainerStep(
       const result = await context.docker.run(runArgs(spec), {
         env: env.cliEnv,
         inheritOutput: true,
-        timeoutMs: 0,
+        timeoutMs: null,
       });
       if (result.exitCode !== 0) throw new StepFailedError(result.exitCode);
     });

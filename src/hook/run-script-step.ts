@@ -35,7 +35,7 @@ export async function runScriptStep(
     const result = await context.docker.run(execArgs(spec), {
       env: env.cliEnv,
       inheritOutput: true,
-      timeoutMs: 0,
+      timeoutMs: null,
     });
     if (result.exitCode !== 0) throw new StepFailedError(result.exitCode);
   });
