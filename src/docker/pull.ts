@@ -136,6 +136,7 @@ export async function pullImage(
   log: JobLog,
 ): Promise<void> {
   if (!credentials?.username || !credentials.password) return pullThroughConfig(docker, image, settings, log);
+  log.mask(credentials.password);
   const registry = registryOf(image);
   const given = {
     username: credentials.username,

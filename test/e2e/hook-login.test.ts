@@ -1,0 +1,79 @@
+// Workflow credentials: logged in into a throw-away config (password on stdin), and when they are wrong,
+// rescued by the host's credential helper, saying so; without a helper, a clear auth failure.
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { replayJob } from '../../src/replay';
+import { loadSecrets } from '../support/stack';
+import { plain, stack, testRunner, type TestRunner } from './hook-support';
+
+const secrets = loadSecrets(stack);
+let runner: TestRunner | undefined;
+const configs: string[] = [];
+afterEach(() => {
+  runner?.dispose();
+  for (const dir of configs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A docker config with no credential helper at all: only the workflow's credentials can work. */
+function emptyDockerConfig(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dockhand-empty-config-'));
+  writeFileSync(path.join(dir, 'config.json'), '{}');
+  configs.push(dir);
+  return dir;
+}
+
+const job = (password: string) => ({
+  container: { image: plain('dockhand/shell:1'), credentials: { username: secrets.plainUser, password } },
+  steps: [{ kind: 'script' as const, script: 'echo pulled-and-running' }],
+});
+
+describe('hook, login path', () => {
+  it('logs in with the workflow credentials when no helper covers the registry', async () => {
+    runner = testRunner({ HOOK_DOCKER_CONFIG: emptyDockerConfig() });
+    const result = await replayJob(runner.replayer, job(secrets.plainPassword));
+    expect(result.ok, runner.output()).toBe(true);
+    expect(runner.output()).toContain('pulled-and-running');
+    // the password is masked before anything could print it, and never printed otherwise
+    expect(runner.output().split(`::add-mask::${secrets.plainPassword}`).join('')).not.toContain(
+      secrets.plainPassword,
+    );
+    expect(readdirSync(path.join(runner.root, 'private'))).toEqual([]);
+  });
+
+  it('falls back to the credential helper when the workflow credentials are wrong, and says so', async () => {
+    runner = testRunner();
+    const result = await replayJob(runner.replayer, job('expired-password'));
+    expect(result.ok, runner.output()).toBe(true);
+    expect(runner.output()).toMatch(
+      /login to registry\.dockhand\.test with the workflow's credentials failed; pulling .* through docker config .* \(credential helper docker-credential-dockhand-stack\) instead/,
+    );
+    expect(runner.output()).toContain('pulled-and-running');
+  });
+
+  it('fails clearly, naming registry and config, when credentials are wrong and no helper covers it', async () => {
+    const config = emptyDockerConfig();
+    runner = testRunner({ HOOK_DOCKER_CONFIG: config });
+    const result = await replayJob(runner.replayer, job('expired-password'));
+    expect(result.prepare?.exitCode).not.toBe(0);
+    expect(runner.output()).toMatch(
+      /::error::dockhand prepare_job: pull of registry\.dockhand\.test\/dockhand\/shell:1 from registry\.dockhand\.test was refused \(authentication\)/,
+    );
+    expect(result.cleanup?.exitCode).toBe(0);
+  });
+
+  it('explains an auth failure of a registry no helper covers, with no workflow credentials', async () => {
+    const config = emptyDockerConfig();
+    runner = testRunner({ HOOK_DOCKER_CONFIG: config });
+    const result = await replayJob(runner.replayer, {
+      container: { image: plain('dockhand/shell:1') },
+      steps: [],
+    });
+    expect(result.prepare?.exitCode).not.toBe(0);
+    expect(runner.output()).toContain(
+      `using docker config ${config} (no credential helper for registry.dockhand.test)`,
+    );
+    expect(runner.output()).toContain('"credHelpers": {"registry.dockhand.test": "<helper>"}');
+  });
+});
