@@ -1,6 +1,7 @@
 // Which docker config applies to the hook and what it says about a registry's credentials.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DOCKER_HUB } from './reference';
 
 export interface RegistryAuthSource {
   /** `docker-credential-<helper>` that serves this registry, from credHelpers or credsStore. */
@@ -15,9 +16,10 @@ interface DockerConfigFile {
   auths?: Record<string, unknown>;
 }
 
-/** Config keys may carry a scheme or a path (`https://index.docker.io/v1/`): compare hosts. */
+/** Config keys may carry a scheme or a path (`https://index.docker.io/v1/` is Docker Hub): compare hosts. */
 function hostOf(key: string): string {
-  return key.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? key;
+  const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? key;
+  return host === 'index.docker.io' ? DOCKER_HUB : host;
 }
 
 export function authSourceFor(config: DockerConfigFile, registry: string): RegistryAuthSource {

@@ -22,8 +22,9 @@ export interface PullSettings {
   helperFallback: boolean;
 }
 
+// Registry refusals (ECR says "denied: Your authorization token has expired"), not a denied docker socket.
 const AUTH_FAILURE =
-  /unauthorized|authentication required|no basic auth credentials|denied|incorrect username or password|401/i;
+  /unauthorized|authentication required|no basic auth credentials|\bdenied:|access to the resource is denied|incorrect username or password|\b401\b/i;
 const TRANSIENT =
   /\b5\d\d\b|too ?many ?requests|throttl|timeout|timed out|temporarily unavailable|connection reset|connection refused|i\/o timeout|tls handshake|unexpected EOF|server misbehaving|internal server error|bad gateway|service unavailable/i;
 

@@ -24,8 +24,3 @@ export function repositoryBasename(image: string): string {
   const repository = repositoryOf(image);
   return repository.slice(repository.lastIndexOf('/') + 1);
 }
-
-/** Docker Hub credentials are keyed by this URL in docker config files and credential helpers. */
-export function configKeyOf(registry: string): string {
-  return registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : registry;
-}

@@ -73,7 +73,7 @@ export function parseHookInput(raw: string): HookInput {
       command: v.picklist(HOOK_COMMANDS, `must be one of ${HOOK_COMMANDS.join(', ')}`),
       responseFile: text,
       args: v.unknown(),
-      state: v.unknown(),
+      state: v.optional(v.unknown()),
     }),
     json,
   );

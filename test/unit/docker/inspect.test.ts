@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { envValue, isAlpineOsRelease, parseContainerInspect } from '../../../src/docker/inspect';
+
+const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/docker', name), 'utf8');
+
+describe('docker inspect parsing', () => {
+  it('reads health, ports (container -> host, one per port) and env from real output', () => {
+    const [web, plain] = parseContainerInspect(fixture('inspect-web-and-plain.json'));
+    expect(web?.health).toBe('healthy');
+    expect(web?.ports).toEqual({ '80': '32773', '9000': '9000' });
+    expect(envValue(web?.env ?? [], 'PATH')).toBe('/usr/local/bin:/usr/bin:/bin');
+    expect(plain?.health).toBe('none');
+    expect(plain?.ports).toEqual({});
+    expect(plain?.id).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('treats a stopped container as exited, whatever its health says', () => {
+    const entry = { Id: 'x', State: { Status: 'exited', Health: { Status: 'healthy' } } };
+    expect(parseContainerInspect(JSON.stringify([entry]))[0]?.health).toBe('exited');
+  });
+
+  it.each([
+    ['NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.19.1\n', true],
+    ['ID="alpine"\n', true],
+    ['ID=debian\nID_LIKE=alpine-ish\n', false],
+    ['', false],
+  ])('detects Alpine from os-release %#', (text, expected) => {
+    expect(isAlpineOsRelease(text)).toBe(expected);
+  });
+});

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ExecError } from '../../../src/exec';
+import { isAuthFailure, isTransientFailure } from '../../../src/docker/pull';
+
+const captured = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/docker', name), 'utf8');
+const failure = (stderr: string, exitCode: number | null = 1) =>
+  new ExecError('docker pull', exitCode, stderr, 'failed');
+
+describe('pull failure classes', () => {
+  it.each([
+    ['pull-no-credentials.stderr', true, false],
+    ['login-wrong-password.stderr', true, false],
+    ['pull-connection-refused.stderr', false, true],
+  ])('captured %s: auth %s, transient %s', (file, auth, transient) => {
+    const error = failure(captured(file));
+    expect(isAuthFailure(error)).toBe(auth);
+    expect(isTransientFailure(error)).toBe(transient);
+  });
+
+  it.each([
+    'Error response from daemon: received unexpected HTTP status: 503 Service Unavailable',
+    'Error response from daemon: toomanyrequests: Rate exceeded',
+    'Error response from daemon: Get "https://r.io/v2/": net/http: TLS handshake timeout',
+  ])('retries %s', (stderr) => {
+    expect(isTransientFailure(failure(stderr))).toBe(true);
+  });
+
+  it('knows an expired ECR token from a denied docker socket', () => {
+    expect(
+      isAuthFailure(
+        failure(
+          'Error response from daemon: pull access denied ... denied: Your authorization token has expired.',
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      isAuthFailure(
+        failure(
+          'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock',
+        ),
+      ),
+    ).toBe(false);
+  });
+
+  it('retries a timed-out call but not a missing image', () => {
+    expect(isTransientFailure(failure('', null))).toBe(true);
+    expect(
+      isTransientFailure(
+        failure('Error response from daemon: manifest for r.io/x:1 not found: manifest unknown'),
+      ),
+    ).toBe(false);
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { HookConfigError, hookConfigFromEnv, runnerIdOf } from '../../../src/hook/config';
+import { FeatureError, parseFeatures } from '../../../src/hook/features';
+import { ServiceAliasError, parseServiceAliases, serviceAliases } from '../../../src/hook/service-aliases';
+
+const system = { homedir: '/home/runner', tmpdir: '/tmp' };
+const base = { PATH: '/usr/bin', HOOK_DOCKER_PATH: '/usr/bin/docker' };
+
+describe('hook settings', () => {
+  it('resolves the docker config dir: HOOK_DOCKER_CONFIG, else DOCKER_CONFIG, else ~/.docker', () => {
+    expect(
+      hookConfigFromEnv({ ...base, HOOK_DOCKER_CONFIG: '/a', DOCKER_CONFIG: '/b' }, system).dockerConfigDir,
+    ).toBe('/a');
+    expect(hookConfigFromEnv({ ...base, DOCKER_CONFIG: '/b' }, system).dockerConfigDir).toBe('/b');
+    expect(hookConfigFromEnv({ ...base, HOME: '/home/ci' }, system).dockerConfigDir).toBe('/home/ci/.docker');
+    expect(hookConfigFromEnv(base, system).cliEnv.DOCKER_CONFIG).toBe('/home/runner/.docker');
+  });
+
+  it('has safe defaults and reads the runner settings', () => {
+    const config = hookConfigFromEnv(
+      { ...base, ACTIONS_RUNNER_NETWORK_DRIVER: 'overlay', RUNNER_DEBUG: '1', RUNNER_TEMP: '/r/_work/_temp' },
+      system,
+    );
+    expect(config).toMatchObject({
+      networkDriver: 'overlay',
+      debug: true,
+      healthTimeoutMs: 300_000,
+      pullAttempts: 3,
+      privateBase: '/tmp',
+      runnerTemp: '/r/_work/_temp',
+    });
+    expect(Object.values(config.features).every(Boolean)).toBe(true);
+  });
+
+  it.each([
+    [
+      { HOOK_HEALTH_TIMEOUT_SECONDS: 'soon' },
+      "HOOK_HEALTH_TIMEOUT_SECONDS='soon' is not a positive number; fix or unset it",
+    ],
+    [
+      { HOOK_DOCKER_PATH: '', PATH: '/nonexistent' },
+      "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
+    ],
+  ])('refuses bad settings in one line %#', (env, message) => {
+    expect(() => hookConfigFromEnv({ ...base, ...env }, system)).toThrow(new HookConfigError(message));
+  });
+
+  it('tells runners apart by their folder, not their name', () => {
+    expect(runnerIdOf('/runners/a/_work/_temp')).not.toBe(runnerIdOf('/runners/b/_work/_temp'));
+    expect(runnerIdOf('/runners/a/_work/_temp')).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('HOOK_FEATURES', () => {
+  it('switches single behaviours off, or all off and some back on', () => {
+    expect(parseFeatures('-parallel, -service-logs')).toMatchObject({
+      parallel: false,
+      'service-logs': false,
+      'service-aliases': true,
+    });
+    expect(parseFeatures('none,service-aliases')).toEqual({
+      'helper-fallback': false,
+      'service-aliases': true,
+      parallel: false,
+      'service-logs': false,
+      'remove-built-images': false,
+    });
+  });
+
+  it('names an unknown feature', () => {
+    expect(() => parseFeatures('-paralel')).toThrow(
+      new FeatureError(
+        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, service-logs, remove-built-images",
+      ),
+    );
+  });
+});
+
+describe('service aliases', () => {
+  it('uses the repository basename, explicit rules, de-duplicated', () => {
+    const rules = parseServiceAliases('r.io/team/pg:16=db, r.io/cache=kv');
+    expect(
+      serviceAliases(
+        ['r.io/team/pg:16', 'r.io/cache:7', 'r.io/team/redis:7', 'other.io/redis', 'Weird_Name:1'],
+        rules,
+      ),
+    ).toEqual(['db', 'kv', 'redis', 'redis-2', 'weird_name']);
+  });
+
+  it('prefers a contextName if a runner ever sends one', () => {
+    expect(serviceAliases(['r.io/pg:16'], [], ['database'])).toEqual(['database']);
+  });
+
+  it('refuses a bad rule naming it', () => {
+    expect(() => parseServiceAliases('postgres')).toThrow(ServiceAliasError);
+    expect(() => parseServiceAliases('pg=-bad')).toThrow(
+      "HOOK_SERVICE_ALIASES: 'pg=-bad' is not image=alias with a DNS-safe alias; fix the entry",
+    );
+  });
+});
