@@ -21,9 +21,9 @@ export class DockerCli {
   ) {}
 
   /** Resolves with any exit code. */
-  run(args: string[], options: DockerCallOptions = {}): Promise<ExecResult> {
-    this.log.debug(`docker ${args.join(' ')}`);
-    return execute({
+  async run(args: string[], options: DockerCallOptions = {}): Promise<ExecResult> {
+    const started = Date.now();
+    const result = await execute({
       file: this.dockerPath,
       args,
       env: options.env ?? this.env,
@@ -31,6 +31,8 @@ export class DockerCli {
       inheritOutput: options.inheritOutput,
       timeoutMs: options.timeoutMs === null ? undefined : (options.timeoutMs ?? this.defaultTimeoutMs),
     });
+    this.log.debug(`docker ${args.join(' ')} (exit ${result.exitCode}, ${Date.now() - started} ms)`);
+    return result;
   }
 
   /** Rejects with an ExecError on a non-zero exit. */

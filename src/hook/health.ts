@@ -43,7 +43,7 @@ export async function waitForHealthy(
       );
     }
     if (starting.length === 0) return facts;
-    // Short first polls (health checks of test services answer in a second), then at most every 2 s.
-    await sleep(Math.min(2000, 250 * 2 ** poll, Math.max(0, deadline - Date.now())));
+    // Quick polls for the first seconds, when most health checks turn healthy; then every 2 s.
+    await sleep(Math.min(poll < 20 ? 250 : 2000, Math.max(0, deadline - Date.now())));
   }
 }

@@ -55,7 +55,7 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
     const response = await dispatch({ config, docker, log, runnerId }, input);
-    await writeHookResponse(input.responseFile, response);
+    writeHookResponse(input.responseFile, response);
     return 0;
   } catch (error) {
     io.stdout.write(`::error::${escapeData(`dockhand ${command}: ${(error as Error).message}`)}\n`);

@@ -1,14 +1,14 @@
-// prepare_job: prune this runner's leftovers, create the job network, pull every image at once, create and
-// start the containers, wait for health checks, detect Alpine, and answer the runner. Anything created
-// before a failure is removed again before the error goes up.
+// prepare_job: pull every image at once while pruning this runner's leftovers and creating the job
+// network; create and start each container as soon as its image is there; wait for health checks, detect
+// Alpine, and answer the runner. Anything created before a failure is removed before the error goes up.
 import type { ContainerSpec } from '../docker/args';
 import { createArgs, networkCreateArgs } from '../docker/args';
 import { envValue, isAlpineOsRelease, type ContainerFacts } from '../docker/inspect';
-import { pullImage } from '../docker/pull';
 import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
-import { forEachMaybeParallel, pullSettings, type HookContext } from './context';
+import { forEachMaybeParallel, type HookContext } from './context';
 import { waitForHealthy } from './health';
+import { settlePulls, startPulls, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
 import { labelsFor, type HookState } from './state';
@@ -18,12 +18,15 @@ const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/b
 export async function prepareJob(context: HookContext, args: PrepareJobArgs): Promise<PrepareJobResponse> {
   const plan = planJob(context, args);
   const { log } = context;
-  await log.group('Removing leftovers of earlier jobs of this runner', () =>
-    removeLabelled(context, `dockhand.runner=${context.runnerId}`, { images: false }),
-  );
+  // Pulls create nothing to roll back, so they start first and run while the rest is set up.
+  const pulls = startPulls(context, plan.containers);
   try {
-    return await log.group('Starting job containers', () => startJob(context, plan));
+    await log.group('Removing leftovers of earlier jobs of this runner', () =>
+      removeLabelled(context, `dockhand.runner=${context.runnerId}`, { images: false }),
+    );
+    return await log.group('Starting job containers', () => startJob(context, plan, pulls));
   } catch (error) {
+    await settlePulls(pulls);
     log.info('prepare_job failed: removing the containers and network it created');
     await removeLabelled(context, `dockhand.job=${plan.jobId}`, { images: false }).catch(
       (cleanupError: unknown) =>
@@ -33,27 +36,42 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
   }
 }
 
-async function startJob(context: HookContext, plan: JobPlan): Promise<PrepareJobResponse> {
+async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls): Promise<PrepareJobResponse> {
   const { docker, config } = context;
   const labels = labelsFor(context.runnerId, plan.jobId);
   await docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver));
-  const pullSeconds = await pullAll(context, plan.containers);
-  const ids = await forEachMaybeParallel(context, plan.containers, (container) =>
-    createContainer(context, plan, container),
-  );
-  await docker.ok(['start', '--', ...ids]);
-  const services = plan.containers.flatMap((container, index) =>
+  const pullSeconds = new Map<string, number>();
+  // Services come first and each starts as soon as its image is pulled, so health checks start ticking
+  // early; dockerd starts containers mostly one at a time, so the job container (no health check) waits
+  // for the services' starts, and its start overlaps their health checks.
+  const ordered = [
+    ...plan.containers.filter((c) => c.role === 'service'),
+    ...plan.containers.filter((c) => c.role === 'job'),
+  ];
+  const servicesStarted = countdown(ordered.length - (ordered.at(-1)?.role === 'job' ? 1 : 0));
+  const ids = await forEachMaybeParallel(context, ordered, async (container) => {
+    try {
+      pullSeconds.set(container.input.image, await (pulls.get(container.input.image) as Promise<number>));
+      const id = await createContainer(context, plan, container);
+      if (container.role === 'job') await servicesStarted.done;
+      await docker.ok(['start', '--', id]);
+      return id;
+    } finally {
+      if (container.role === 'service') servicesStarted.tick();
+    }
+  });
+  const services = ordered.flatMap((container, index) =>
     container.role === 'service'
       ? [{ id: ids[index] as string, alias: container.alias ?? container.name, image: container.input.image }]
       : [],
   );
-  const jobIndex = plan.containers.findIndex((container) => container.role === 'job');
+  const jobIndex = ordered.findIndex((container) => container.role === 'job');
   const jobId = jobIndex >= 0 ? (ids[jobIndex] as string) : null;
   const [facts, isAlpine] = await Promise.all([
     waitForHealthy(context, ids, services),
     jobId ? detectAlpine(context, jobId) : false,
   ]);
-  printContainers(context, plan.containers, facts, pullSeconds);
+  printContainers(context, ordered, facts, pullSeconds);
   const jobPath =
     (jobId && envValue(facts.find((fact) => fact.id === jobId)?.env ?? [], 'PATH')) || DEFAULT_PATH;
   const state: HookState = {
@@ -77,20 +95,6 @@ async function startJob(context: HookContext, plan: JobPlan): Promise<PrepareJob
     },
     ...(jobId ? { isAlpine } : {}),
   };
-}
-
-/** Pulls each distinct image once, all at once; returns seconds per image. */
-async function pullAll(context: HookContext, containers: PlannedContainer[]): Promise<Map<string, number>> {
-  const byImage = new Map<string, PlannedContainer>();
-  for (const container of containers)
-    if (!byImage.has(container.input.image)) byImage.set(container.input.image, container);
-  const seconds = new Map<string, number>();
-  await forEachMaybeParallel(context, [...byImage.values()], async ({ input }) => {
-    const started = Date.now();
-    await pullImage(context.docker, input.image, input.registry, pullSettings(context), context.log);
-    seconds.set(input.image, (Date.now() - started) / 1000);
-  });
-  return seconds;
 }
 
 async function createContainer(
@@ -150,4 +154,13 @@ function printContainers(
     context.log.info(
       `Services are reachable from the job container and each other as: ${reachable.join(', ')}`,
     );
+}
+
+/** A promise that resolves after `count` ticks (at once for 0). */
+function countdown(count: number): { done: Promise<void>; tick: () => void } {
+  let left = count;
+  let resolve: () => void = () => undefined;
+  const done = new Promise<void>((r) => (resolve = r));
+  if (left <= 0) resolve();
+  return { done, tick: () => (--left === 0 ? resolve() : undefined) };
 }

@@ -7,6 +7,8 @@ export interface RemoveOptions {
   images: boolean;
   /** Ids known from state; removed even if their labels were somehow lost. */
   containerIds?: string[];
+  /** Removal waits for this (service logs being read), while the listing already runs. */
+  notBefore?: Promise<unknown>;
 }
 
 export async function removeLabelled(
@@ -19,6 +21,7 @@ export async function removeLabelled(
     docker.lines(listByLabelArgs('container', label)),
     docker.lines(listByLabelArgs('network', label)),
     options.images ? docker.lines(listByLabelArgs('image', label)) : Promise.resolve([]),
+    options.notBefore,
   ]);
   const allContainers = [...new Set([...containers, ...(options.containerIds ?? [])])];
   if (allContainers.length > 0) {

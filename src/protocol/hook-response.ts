@@ -1,10 +1,7 @@
 // Writes the response file the runner reads after exit 0, as one JSON document.
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import type { PrepareJobResponse, StateResponse } from './hook-types';
 
-export async function writeHookResponse(
-  file: string,
-  response: PrepareJobResponse | StateResponse,
-): Promise<void> {
-  await writeFile(file, JSON.stringify(response));
+export function writeHookResponse(file: string, response: PrepareJobResponse | StateResponse): void {
+  writeFileSync(file, JSON.stringify(response));
 }
