@@ -1,5 +1,6 @@
 // One hook call: validate the input, read the settings, run the command, write the response. Returns the
 // process exit code; every failure is one `::error::` line (bad input creates nothing).
+import path from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import { parseHookInput } from '../protocol/hook-input';
 import type {
@@ -17,8 +18,7 @@ import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
 import { readState } from './state';
-import { StepFailedError } from './step-failed';
-import path from 'node:path';
+import { StepFailedError } from './step-process';
 
 export interface HookProcess {
   stdin: string;

@@ -9,7 +9,7 @@ import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
 import { pullSettings, type HookContext } from './context';
 import { labelsFor, type HookState } from './state';
-import { StepFailedError } from './step-failed';
+import { runStepProcess } from './step-process';
 
 export async function runContainerStep(
   context: HookContext,
@@ -42,12 +42,7 @@ export async function runContainerStep(
         mounts: [...args.systemMountVolumes, ...args.userMountVolumes],
         options,
       };
-      const result = await context.docker.run(runArgs(spec), {
-        env: env.cliEnv,
-        inheritOutput: true,
-        timeoutMs: null,
-      });
-      if (result.exitCode !== 0) throw new StepFailedError(result.exitCode);
+      await runStepProcess(context, runArgs(spec), env.cliEnv);
     });
   } finally {
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a

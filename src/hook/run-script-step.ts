@@ -6,7 +6,7 @@ import type { RunScriptStepArgs } from '../protocol/hook-types';
 import { withContainerEnv } from './container-env';
 import type { HookContext } from './context';
 import type { HookState } from './state';
-import { StepFailedError } from './step-failed';
+import { runStepProcess } from './step-process';
 
 export async function runScriptStep(
   context: HookContext,
@@ -32,11 +32,6 @@ export async function runScriptStep(
       path,
       command,
     };
-    const result = await context.docker.run(execArgs(spec), {
-      env: env.cliEnv,
-      inheritOutput: true,
-      timeoutMs: null,
-    });
-    if (result.exitCode !== 0) throw new StepFailedError(result.exitCode);
+    await runStepProcess(context, execArgs(spec), env.cliEnv);
   });
 }

@@ -1,0 +1,20 @@
+// A step's own process (docker exec or docker run): output streamed live, no time limit (the runner has
+// none), and a non-zero exit is the step failing, not the hook: short message, the step's exit code.
+import type { HookContext } from './context';
+
+export class StepFailedError extends Error {
+  override name = 'StepFailedError';
+
+  constructor(readonly exitCode: number) {
+    super(`the step exited with code ${exitCode}`);
+  }
+}
+
+export async function runStepProcess(
+  context: HookContext,
+  args: string[],
+  cliEnv: Record<string, string>,
+): Promise<void> {
+  const result = await context.docker.run(args, { env: cliEnv, inheritOutput: true, timeoutMs: null });
+  if (result.exitCode !== 0) throw new StepFailedError(result.exitCode);
+}
