@@ -102,4 +102,21 @@ describe('hook, helper path', () => {
       expect(cleanup.exitCode, runner.output()).toBe(0);
     }
   });
+
+  it('backs out of single behaviours with HOOK_FEATURES (no alias, no service logs, one at a time)', async () => {
+    runner = testRunner({ HOOK_FEATURES: '-service-aliases,-service-logs,-parallel' });
+    const result = await replayJob(runner.replayer, {
+      container: { image: ecr('dockhand/shell:1') },
+      services: [{ image: ecr('dockhand/web:1') }],
+      steps: [
+        {
+          kind: 'script',
+          script: 'nslookup web >/dev/null 2>&1 && echo "web resolves" || echo "web is unknown"',
+        },
+      ],
+    });
+    expect(result.ok, runner.output()).toBe(true);
+    expect(runner.output()).toContain('web is unknown');
+    expect(runner.output()).not.toContain('::group::Service ');
+  });
 });
