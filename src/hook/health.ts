@@ -1,5 +1,5 @@
 // Waits for every service's health check at once, bounded in total time; an unhealthy or exited service
-// fails the job with its logs printed.
+// (or a job container that exited at once) fails the job with its logs printed.
 import { parseContainerInspect, type ContainerFacts } from '../docker/inspect';
 import type { HookContext } from './context';
 import { printServiceLogs } from './service-logs';
@@ -8,6 +8,11 @@ export interface WatchedService {
   id: string;
   alias: string;
   image: string;
+}
+
+/** The job container is watched too: one that exits at once (no `tail` in the image, say) fails here. */
+export interface WatchedContainer extends WatchedService {
+  isJob?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -22,7 +27,7 @@ export async function inspectContainers(context: HookContext, ids: string[]): Pr
 export async function waitForHealthy(
   context: HookContext,
   ids: string[],
-  services: WatchedService[],
+  services: WatchedContainer[],
 ): Promise<ContainerFacts[]> {
   const deadline = Date.now() + context.config.healthTimeoutMs;
   for (let poll = 0; ; poll++) {
@@ -38,9 +43,8 @@ export async function waitForHealthy(
       const why = failed
         ? `is ${culprit.health}`
         : `was still starting after ${context.config.healthTimeoutMs / 1000} s (HOOK_HEALTH_TIMEOUT_SECONDS)`;
-      throw new Error(
-        `service ${culprit.service.alias} (${culprit.service.image}) ${why}; its logs are printed above`,
-      );
+      const what = culprit.service.isJob ? 'the job container' : `service ${culprit.service.alias}`;
+      throw new Error(`${what} (${culprit.service.image}) ${why}; its logs are printed above`);
     }
     if (starting.length === 0) return facts;
     // Quick polls for the first seconds, when most health checks turn healthy; then every 2 s.

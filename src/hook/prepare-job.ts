@@ -68,7 +68,19 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
   const jobIndex = ordered.findIndex((container) => container.role === 'job');
   const jobId = jobIndex >= 0 ? (ids[jobIndex] as string) : null;
   const [facts, isAlpine] = await Promise.all([
-    waitForHealthy(context, ids, services),
+    waitForHealthy(context, ids, [
+      ...services,
+      ...(jobId
+        ? [
+            {
+              id: jobId,
+              alias: 'job',
+              image: plan.containers.find((c) => c.role === 'job')?.input.image ?? '',
+              isJob: true,
+            },
+          ]
+        : []),
+    ]),
     jobId ? detectAlpine(context, jobId) : false,
   ]);
   printContainers(context, ordered, facts, pullSeconds);

@@ -82,6 +82,21 @@ describe('hook, failures', () => {
     expect(networksLabelled(runnerLabel(runner))).toEqual([]);
   });
 
+  it('fails prepare_job when the job container exits at once, with its logs', async () => {
+    runner = testRunner();
+    const container = jobContainer(
+      { image: ecr('dockhand/shell:1'), options: '--entrypoint sh' },
+      runner.replayer.layout,
+    );
+    // `sh -f /dev/null` runs an empty script and exits: the job container is gone before any step.
+    const prepare = await runner.replayer.prepareJob({ container, services: [] });
+    expect(prepare.exitCode).not.toBe(0);
+    expect(runner.output()).toMatch(
+      /::error::dockhand prepare_job: the job container \(.*dockhand\/shell:1\) is exited/,
+    );
+    expect(containersLabelled(runnerLabel(runner))).toEqual([]);
+  });
+
   it("fails the hook with a failing step's exit code and stops the job there", async () => {
     runner = testRunner();
     const result = await replayJob(runner.replayer, {
