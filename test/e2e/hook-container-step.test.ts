@@ -63,6 +63,24 @@ describe('hook, container steps', () => {
     expect(builtImages(runner)).toEqual([]);
   });
 
+  it('runs a services-only job: the docker:// step reaches the service by alias on the job network', async () => {
+    runner = testRunner();
+    const result = await replayJob(runner.replayer, {
+      services: [{ image: ecr('dockhand/web:1'), ports: ['80'] }],
+      steps: [
+        {
+          kind: 'container',
+          image: ecr('dockhand/shell:1'),
+          entryPoint: 'wget',
+          args: '-q -O - http://web/',
+        },
+      ],
+    });
+    expect(result.ok, runner.output()).toBe(true);
+    expect(result.prepare?.response).not.toHaveProperty('isAlpine');
+    expect(runner.output()).toContain('hello from the dockhand web service');
+  });
+
   it('fails the hook when the action exits non-zero', async () => {
     runner = testRunner();
     const result = await replayJob(runner.replayer, {
