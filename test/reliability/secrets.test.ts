@@ -61,6 +61,7 @@ describe('secrets', () => {
       onOutput: (chunk) => (log += chunk),
     });
     const before = snapshotDocker();
+    const tmpBefore = new Set(readdirSync(tmpdir()));
     const watch = watchCommandLines();
     const found: string[] = [];
     const awsInContainers: string[] = [];
@@ -111,13 +112,10 @@ describe('secrets', () => {
     for (const f of filesBelow(replayer.layout.root)) {
       findSecrets(`file ${f}`, readFileSync(path.join(replayer.layout.root, f), 'utf8'), found);
     }
-    for (const entry of readdirSync(tmpdir()).filter((e) => e.startsWith('dockhand'))) {
-      const full = path.join(tmpdir(), entry);
-      if (full === dir) continue;
-      found.push(`temporary entry ${entry} left in ${tmpdir()}`);
-    }
+    const tmpLeft = readdirSync(tmpdir()).filter((e) => !tmpBefore.has(e));
     recordFigure('secrets found', found.length);
     expect(found).toEqual([]);
+    expect(tmpLeft).toEqual([]);
     expect(awsInContainers).toEqual([]);
     expect(commandLines.length).toBeGreaterThan(10);
   });
