@@ -1,0 +1,44 @@
+// A runner host set up as dockhand recommends for ECR: a docker config whose credHelpers send the stack's
+// ECR-shaped registries to dockhand's ecr-login, the helper's launcher on PATH, AWS credentials in the
+// runner's environment and the ECR API (an emulator here) behind AWS_ENDPOINT_URL_ECR.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { distDir, type Stack } from './stack';
+
+export const FAKE_AWS_KEYS = {
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7DOCKHAND',
+  AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYdockhandKEY',
+};
+
+export interface EcrRunnerHost {
+  dockerConfig: string;
+  cacheDir: string;
+  env: Record<string, string>;
+}
+
+/** Writes the docker config under `dir` and returns the runner process environment to use. */
+export function ecrRunnerHost(stack: Stack, dir: string, emulatorUrl: string): EcrRunnerHost {
+  const dockerConfig = path.join(dir, 'docker-config');
+  const cacheDir = path.join(dir, 'ecr-cache');
+  mkdirSync(dockerConfig, { recursive: true, mode: 0o700 });
+  const credHelpers = {
+    [stack.registries.ecrUsEast1]: 'ecr-login',
+    [stack.registries.ecrEuWest1]: 'ecr-login',
+  };
+  writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ credHelpers }));
+  return {
+    dockerConfig,
+    cacheDir,
+    env: {
+      PATH: `${distDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      HOME: process.env.HOME ?? '/root',
+      HOOK_DOCKER_CONFIG: dockerConfig,
+      ...FAKE_AWS_KEYS,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_ECR: emulatorUrl,
+      AWS_ECR_CACHE_DIR: cacheDir,
+      // Metadata endpoints must never be tried for real: point them at a closed loopback port.
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+  };
+}
