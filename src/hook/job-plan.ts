@@ -2,6 +2,7 @@
 // aliases chosen here, so bad input fails with one line and leaves nothing behind.
 import { randomBytes } from 'node:crypto';
 import { networkAliasesIn, parseCreateOptions, retokenizeArgs } from '../docker/create-options';
+import { checkContainerSyntax } from '../docker/input-syntax';
 import type { HookContainer, PrepareJobArgs } from '../protocol/hook-types';
 import type { HookContext } from './context';
 import { serviceAliases } from './service-aliases';
@@ -25,11 +26,6 @@ export interface JobPlan {
   containers: PlannedContainer[];
 }
 
-function checkImage(image: string, field: string): void {
-  if (image.startsWith('-'))
-    throw new Error(`invalid hook input: ${field} '${image}' starts with '-'; fix the image name`);
-}
-
 export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
   const jobId = randomBytes(8).toString('hex');
   const prefix = `dockhand-${context.runnerId.slice(0, 8)}-${jobId.slice(0, 8)}`;
@@ -46,7 +42,7 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
     : contextNames.map((name) => name ?? '');
   const containers: PlannedContainer[] = [];
   if (args.container) {
-    checkImage(args.container.image as string, 'args.container.image');
+    checkContainerSyntax(args.container, 'args.container');
     containers.push({
       role: 'job',
       input: args.container as HookContainer & { image: string },
@@ -58,7 +54,7 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
     });
   }
   services.forEach((service, index) => {
-    checkImage(service.image, `args.services.${index}.image`);
+    checkContainerSyntax(service, `args.services.${index}`);
     const options = parseCreateOptions(service.createOptions, `args.services.${index}.createOptions`);
     const alias = aliases[index];
     containers.push({

@@ -27,7 +27,7 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
     return await log.group('Starting job containers', () => startJob(context, plan, pulls));
   } catch (error) {
     await settlePulls(pulls);
-    log.info('prepare_job failed: removing the containers and network it created');
+    log.debug('prepare_job failed: removing the containers and network it created');
     await removeLabelled(context, `dockhand.job=${plan.jobId}`, { images: false }).catch(
       (cleanupError: unknown) =>
         log.warning(`rollback incomplete (cleanup_job will retry): ${(cleanupError as Error).message}`),

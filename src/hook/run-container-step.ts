@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { buildArgs, runArgs, type ContainerSpec } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
+import { checkContainerSyntax } from '../docker/input-syntax';
 import { pullImage } from '../docker/pull';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
@@ -19,8 +20,7 @@ export async function runContainerStep(
   // Parse everything first: bad input fails before anything is pulled, built or run.
   const options = parseCreateOptions(args.createOptions, 'args.createOptions');
   const command = retokenizeArgs(args.entryPointArgs, 'args.entryPointArgs');
-  if (args.image?.startsWith('-'))
-    throw new Error(`invalid hook input: args.image '${args.image}' starts with '-'; fix the image name`);
+  checkContainerSyntax(args, 'args');
   const labels = labelsFor(context.runnerId, state?.jobId ?? null);
   const image = args.image ?? (await buildImage(context, args.dockerfile as string, labels));
   if (args.image)
