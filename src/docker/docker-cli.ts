@@ -39,8 +39,18 @@ export class DockerCli {
   async ok(args: string[], options: DockerCallOptions = {}): Promise<ExecResult> {
     const result = await this.run(args, options);
     if (result.exitCode !== 0) {
+      // Named by its verb ("docker network create"): the words before the first flag.
+      const verb = args
+        .slice(
+          0,
+          Math.max(
+            1,
+            args.findIndex((arg) => arg.startsWith('-')),
+          ),
+        )
+        .join(' ');
       throw new ExecError(
-        `docker ${args[0]} ${args[1] ?? ''}`.trim(),
+        `docker ${verb}`,
         result.exitCode,
         result.stderr,
         `exited with code ${result.exitCode}`,

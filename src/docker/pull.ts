@@ -20,6 +20,8 @@ export interface PullSettings {
   baseDelayMs: number;
   /** When false, the host's config is never used to rescue a failed login (reference behaviour). */
   helperFallback: boolean;
+  /** When the registry cannot be reached (not an auth refusal), use an image already on the host. */
+  localFallback: boolean;
 }
 
 // Registry refusals (ECR says "denied: Your authorization token has expired"), not a denied docker socket.
@@ -40,8 +42,9 @@ export function isTransientFailure(error: unknown): boolean {
   );
 }
 
-export class PullError extends Error {
-  override name = 'PullError';
+/** The registry refused the credentials that applied: never papered over by a local copy. */
+export class PullAuthError extends Error {
+  override name = 'PullAuthError';
 }
 
 function policy(settings: PullSettings, log: JobLog, what: string): RetryPolicy {
@@ -79,8 +82,8 @@ async function pullWith(
   );
 }
 
-function authError(image: string, registry: string, how: string, fix: string, cause: unknown): PullError {
-  return new PullError(
+function authError(image: string, registry: string, how: string, fix: string, cause: unknown): PullAuthError {
+  return new PullAuthError(
     `pull of ${image} from ${registry} was refused (authentication) using ${how}; ${fix}`,
     { cause },
   );
@@ -162,5 +165,28 @@ export async function pullImage(
       `login to ${registry} with the workflow's credentials failed; pulling ${image} through ${describeSource(settings, source, registry)} instead`,
     );
     await pullThroughConfig(docker, image, settings, log);
+  }
+}
+
+/**
+ * Pulls as the runner does, but when the registry cannot be reached or does not know the image (not an
+ * auth refusal) and the image is already on this Docker host, uses that copy and says so: images built
+ * on the runner host, or a registry outage, need not fail the job.
+ */
+export async function pullOrUseLocal(
+  docker: DockerCli,
+  image: string,
+  credentials: RegistryCredentials | null,
+  settings: PullSettings,
+  log: JobLog,
+): Promise<void> {
+  try {
+    await pullImage(docker, image, credentials, settings, log);
+  } catch (error) {
+    if (!settings.localFallback || error instanceof PullAuthError) throw error;
+    const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', '--', image]);
+    if (local.exitCode !== 0) throw error;
+    const reason = (error as Error).message.split('\n')[0];
+    log.warning(`could not pull ${image} (${reason}); using the copy already on this Docker host`);
   }
 }

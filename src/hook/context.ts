@@ -20,6 +20,7 @@ export function pullSettings(context: HookContext): PullSettings {
     attempts: config.pullAttempts,
     baseDelayMs: config.retryBaseDelayMs,
     helperFallback: config.features['helper-fallback'],
+    localFallback: config.features['local-fallback'],
   };
 }
 

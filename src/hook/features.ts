@@ -7,6 +7,8 @@ export const FEATURES = {
   parallel: 'pull, create and health-wait all containers at once instead of one after another',
   'service-logs': "print each service's logs at cleanup_job",
   'remove-built-images': 'remove images built for Dockerfile actions at the end of the job',
+  'local-fallback':
+    'use an image already on the host when its registry cannot be reached (never on auth refusal)',
 } as const;
 
 export type Feature = keyof typeof FEATURES;

@@ -1,6 +1,6 @@
 // Starts every distinct image's pull at once (or one after another without the `parallel` feature), so
 // that each container can be created as soon as its own image is there.
-import { pullImage } from '../docker/pull';
+import { pullOrUseLocal } from '../docker/pull';
 import type { HookContainer } from '../protocol/hook-types';
 import { pullSettings, type HookContext } from './context';
 
@@ -17,7 +17,7 @@ export function startPulls(
     if (pulls.has(input.image)) continue;
     const pull = async () => {
       const started = Date.now();
-      await pullImage(context.docker, input.image, input.registry, pullSettings(context), context.log);
+      await pullOrUseLocal(context.docker, input.image, input.registry, pullSettings(context), context.log);
       return (Date.now() - started) / 1000;
     };
     const pending = context.config.features.parallel ? pull() : previous.then(pull);

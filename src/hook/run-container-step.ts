@@ -5,7 +5,7 @@ import path from 'node:path';
 import { buildArgs, runArgs, type ContainerSpec } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
-import { pullImage } from '../docker/pull';
+import { pullOrUseLocal } from '../docker/pull';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
 import { pullSettings, type HookContext } from './context';
@@ -24,7 +24,7 @@ export async function runContainerStep(
   const labels = labelsFor(context.runnerId, state?.jobId ?? null);
   const image = args.image ?? (await buildImage(context, args.dockerfile as string, labels));
   if (args.image)
-    await pullImage(context.docker, args.image, args.registry, pullSettings(context), context.log);
+    await pullOrUseLocal(context.docker, args.image, args.registry, pullSettings(context), context.log);
   try {
     await withContainerEnv(context, withActionsDefaults(args.environmentVariables), async (env) => {
       const spec: ContainerSpec = {

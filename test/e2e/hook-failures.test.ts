@@ -6,7 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { jobContainer, replayJob } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
 import { distDir } from '../support/stack';
-import { containersLabelled, ecr, networksLabelled, testRunner, type TestRunner } from './hook-support';
+import {
+  containersLabelled,
+  ecr,
+  networksLabelled,
+  stack,
+  testRunner,
+  type TestRunner,
+} from './hook-support';
 
 let runner: TestRunner | undefined;
 afterEach(() => runner?.dispose());
@@ -95,6 +102,29 @@ describe('hook, failures', () => {
       /::error::dockhand prepare_job: the job container \(.*dockhand\/shell:1\) is exited/,
     );
     expect(containersLabelled(runnerLabel(runner))).toEqual([]);
+  });
+
+  it('uses an image already on the host when its registry cannot be reached, saying so', async () => {
+    runner = testRunner();
+    const job = {
+      container: { image: stack.localImages.shell },
+      steps: [{ kind: 'script' as const, script: 'echo local image ran' }],
+    };
+    const result = await replayJob(runner.replayer, job);
+    expect(result.ok, runner.output()).toBe(true);
+    expect(runner.output()).toMatch(
+      /::warning::could not pull dockhand-test\/shell:1 \(.*\); using the copy already on this Docker host/,
+    );
+    expect(runner.output()).toContain('local image ran');
+
+    const strict = testRunner({ HOOK_FEATURES: '-local-fallback' });
+    try {
+      const refused = await replayJob(strict.replayer, job);
+      expect(refused.prepare?.exitCode).not.toBe(0);
+      expect(strict.output()).toMatch(/::error::dockhand prepare_job: docker pull exited with code 1/);
+    } finally {
+      strict.dispose();
+    }
   });
 
   it("fails the hook with a failing step's exit code and stops the job there", async () => {

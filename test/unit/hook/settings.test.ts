@@ -64,13 +64,14 @@ describe('HOOK_FEATURES', () => {
       parallel: false,
       'service-logs': false,
       'remove-built-images': false,
+      'local-fallback': false,
     });
   });
 
   it('names an unknown feature', () => {
     expect(() => parseFeatures('-paralel')).toThrow(
       new FeatureError(
-        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, service-logs, remove-built-images",
+        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, service-logs, remove-built-images, local-fallback",
       ),
     );
   });
