@@ -47,6 +47,12 @@ export async function waitForHealthy(
       throw new Error(`${what} (${culprit.service.image}) ${why}; its logs are printed above`);
     }
     if (starting.length === 0) return facts;
+    if (poll === 0) {
+      const names = starting.map((s) => s.service.alias).join(', ');
+      context.log.info(
+        `Waiting for the health checks of ${names} (at most ${context.config.healthTimeoutMs / 1000} s)`,
+      );
+    }
     // Quick polls for the first seconds, when most health checks turn healthy; then every 2 s.
     await sleep(Math.min(poll < 20 ? 250 : 2000, Math.max(0, deadline - Date.now())));
   }
