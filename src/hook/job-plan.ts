@@ -30,9 +30,7 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
   const jobId = randomBytes(8).toString('hex');
   const prefix = `dockhand-${context.runnerId.slice(0, 8)}-${jobId.slice(0, 8)}`;
   const services = args.services as Array<HookContainer & { image: string }>;
-  const contextNames = services.map(
-    (service) => (service as { contextName?: string }).contextName || undefined,
-  );
+  const contextNames = services.map((service) => service.contextName || undefined);
   const aliases = context.config.features['service-aliases']
     ? serviceAliases(
         services.map((s) => s.image),

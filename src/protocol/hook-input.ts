@@ -32,6 +32,7 @@ const container = v.object({
   portMappings: stringList,
   systemMountVolumes: v.nullish(v.array(mount), () => []),
   userMountVolumes: v.nullish(v.array(mount), () => []),
+  contextName: v.nullish(v.string(), null),
 });
 
 const argsByCommand = {

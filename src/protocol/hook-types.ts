@@ -41,6 +41,8 @@ export interface HookContainer {
   portMappings: string[];
   systemMountVolumes: Mount[];
   userMountVolumes: Mount[];
+  /** Not sent by runner 2.336 (see above); a service's YAML key if a future runner sends it. */
+  contextName?: string | null;
 }
 
 export interface PrepareJobArgs {
