@@ -53,6 +53,18 @@ export function runnerIdOf(runnerTemp: string): string {
   return createHash('sha256').update(path.resolve(runnerTemp)).digest('hex').slice(0, 16);
 }
 
+/** Throw-away secrets must never land in `_work` (mounted into job containers at /__w). */
+function privateBaseOf(env: Env, tmpdir: string): string {
+  const base = path.resolve(env.HOOK_PRIVATE_DIR || tmpdir);
+  const work = env.RUNNER_TEMP ? path.dirname(path.resolve(env.RUNNER_TEMP)) : null;
+  if (work && (base === work || base.startsWith(`${work}${path.sep}`))) {
+    throw new HookConfigError(
+      `${env.HOOK_PRIVATE_DIR ? 'HOOK_PRIVATE_DIR' : 'the temp folder'} ${base} is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it`,
+    );
+  }
+  return base;
+}
+
 export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: string }): HookConfig {
   const dockerConfigDir =
     env.HOOK_DOCKER_CONFIG || env.DOCKER_CONFIG || path.join(env.HOME || system.homedir, '.docker');
@@ -70,7 +82,7 @@ export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: s
     dockerConfigDir,
     cliEnv: dockerCliEnv(env, passthrough, dockerConfigDir),
     runnerTemp: env.RUNNER_TEMP || null,
-    privateBase: env.HOOK_PRIVATE_DIR || system.tmpdir,
+    privateBase: privateBaseOf(env, system.tmpdir),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,
     serviceAliases: parseServiceAliases(env.HOOK_SERVICE_ALIASES),
     features: parseFeatures(env.HOOK_FEATURES),

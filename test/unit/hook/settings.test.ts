@@ -45,6 +45,18 @@ describe('hook settings', () => {
     expect(() => hookConfigFromEnv({ ...base, ...env }, system)).toThrow(new HookConfigError(message));
   });
 
+  it('keeps throw-away secrets out of the _work folder jobs can read', () => {
+    const env = { ...base, RUNNER_TEMP: '/r/_work/_temp' };
+    expect(() => hookConfigFromEnv(env, { ...system, tmpdir: '/r/_work/_temp' })).toThrow(
+      new HookConfigError(
+        "the temp folder /r/_work/_temp is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it",
+      ),
+    );
+    expect(hookConfigFromEnv({ ...env, HOOK_PRIVATE_DIR: '/var/lib/dockhand' }, system).privateBase).toBe(
+      '/var/lib/dockhand',
+    );
+  });
+
   it('tells runners apart by their folder, not their name', () => {
     expect(runnerIdOf('/runners/a/_work/_temp')).not.toBe(runnerIdOf('/runners/b/_work/_temp'));
     expect(runnerIdOf('/runners/a/_work/_temp')).toMatch(/^[0-9a-f]{16}$/);
