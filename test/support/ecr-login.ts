@@ -1,0 +1,62 @@
+// Runs the built docker-credential-ecr-login (dist/, first on PATH) as Docker does, with an explicit
+// environment: nothing is inherited (this machine exports AWS_CA_BUNDLE and others globally).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { distDir } from './stack';
+
+export const HELPER = path.join(distDir, 'docker-credential-ecr-login');
+
+export interface HelperResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  ms: number;
+}
+
+/** A fresh home, cache dir and docker config mapping `hosts` to ecr-login; env for helper and docker. */
+export function helperEnv(emulatorUrl: string, hosts: string[], extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(path.join(tmpdir(), 'ecr-e2e-'));
+  const dockerConfig = path.join(home, 'docker');
+  const credHelpers = Object.fromEntries(hosts.map((h) => [h, 'ecr-login']));
+  mkdirSync(dockerConfig);
+  writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ credHelpers }));
+  return {
+    PATH: `${distDir}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: home,
+    DOCKER_CONFIG: dockerConfig,
+    AWS_ECR_CACHE_DIR: path.join(home, 'ecr'),
+    AWS_ACCESS_KEY_ID: 'AKIAE2EEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'e2e-secret',
+    AWS_ENDPOINT_URL_ECR: emulatorUrl,
+    AWS_ENDPOINT_URL_ECR_PUBLIC: emulatorUrl,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+/** Runs `command args` with `input` on stdin; killed after `timeoutMs`. */
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input = '',
+  timeoutMs = 60_000,
+): Promise<HelperResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code, ms: performance.now() - started }));
+    child.stdin.end(input);
+  });
+}
+
+export function helperGet(env: NodeJS.ProcessEnv, serverUrl: string): Promise<HelperResult> {
+  return run(HELPER, ['get'], env, serverUrl, 20_000);
+}
