@@ -39,7 +39,10 @@ describe('docker pull through ecr-login', () => {
   });
 
   test.each([
-    ['deny', /ecr-login: AccessDeniedException: .*not authorized to perform: ecr:GetAuthorizationToken.*allow ecr:GetAuthorizationToken/],
+    [
+      'deny',
+      /ecr-login: AccessDeniedException: .*not authorized to perform: ecr:GetAuthorizationToken.*allow ecr:GetAuthorizationToken/,
+    ],
     ['throttle', /ecr-login: ThrottlingException: Rate exceeded \(after 3 attempts\)/],
     ['server-error', /ecr-login: ServerException: .*\(after 3 attempts\).*HTTP 500.*retry later/],
   ] as const)('%s: the pull fails and its output says why in one line', async (mode, reason) => {

@@ -16,7 +16,11 @@ export interface HelperResult {
 }
 
 /** A fresh home, cache dir and docker config mapping `hosts` to ecr-login; env for helper and docker. */
-export function helperEnv(emulatorUrl: string, hosts: string[], extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function helperEnv(
+  emulatorUrl: string,
+  hosts: string[],
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
   const home = mkdtempSync(path.join(tmpdir(), 'ecr-e2e-'));
   const dockerConfig = path.join(home, 'docker');
   const credHelpers = Object.fromEntries(hosts.map((h) => [h, 'ecr-login']));
