@@ -35,8 +35,8 @@ export interface AwsSession {
 }
 
 /** Instance/container metadata: short per-request timeouts, no retries, and a bound on the whole chain. */
-const METADATA_TIMEOUT_MS = 600;
-const CREDENTIALS_DEADLINE_MS = 1500;
+const METADATA_TIMEOUT_MS = 500;
+const CREDENTIALS_DEADLINE_MS = 1200;
 const API = { connectionTimeout: 2000, requestTimeout: 4000, maxAttempts: 3 };
 
 // The SDK warns on the console; the helper's stderr carries one line only.

@@ -1,8 +1,8 @@
 // The cache's data and rules, shared with amazon-ecr-credential-helper's cache.json (format 1.0): entry
 // shape, keys, the half-life validity rule, pruning. Pure: the clock is a parameter.
-import { createHash } from 'node:crypto';
 import { goJson } from '../../protocol/credential-helper';
 import type { EcrRegistry } from '../registry';
+import { sha256 } from './sha256';
 
 export const CACHE_VERSION = '1.0';
 
@@ -23,14 +23,16 @@ export interface CacheFile {
 /** How many entries (one per credential identity) are kept for one registry; the newest win. */
 export const ENTRIES_PER_REGISTRY = 4;
 
+/** md5(""): Go's `md5.New().Sum(b)` appends the digest of nothing to b. */
+const EMPTY_MD5 = Buffer.from('d41d8cd98f00b204e9800998ecf8427e', 'hex');
+
 /**
  * Keys an entry may be stored under, newest format first: 0.12.0 writes base64(sha256(access key id));
  * older helpers wrote base64(access key id ++ md5("")) and 0.12.0 still reads it.
  */
 export function cacheKeys(registry: EcrRegistry, accessKeyId: string): string[] {
-  const sha = createHash('sha256').update(accessKeyId).digest('base64');
-  const emptyMd5 = createHash('md5').digest();
-  const legacy = Buffer.concat([Buffer.from(accessKeyId), emptyMd5]).toString('base64');
+  const sha = Buffer.from(sha256(Buffer.from(accessKeyId))).toString('base64');
+  const legacy = Buffer.concat([Buffer.from(accessKeyId), EMPTY_MD5]).toString('base64');
   return [sha, legacy].map((hash) =>
     registry.kind === 'private' ? `${registry.region}-${hash}-${registry.account}` : `ecr-public-${hash}`,
   );

@@ -1,8 +1,9 @@
 // The cache file `<dir>/cache.json`, compatible with amazon-ecr-credential-helper. Unlike the Go helper,
 // writers merge under a lock (read-modify-write, temp file + rename), so concurrent writers keep each
 // other's entries, and each write prunes expired and surplus entries.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+// Synchronous fs on purpose: a helper process does a few small reads and writes, and the async API would
+// load fs/promises and start libuv's thread pool, a measurable share of a cache hit.
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CredentialsCache } from './cache';
 import {
@@ -13,7 +14,8 @@ import {
   type AuthEntry,
   type CacheFile,
 } from './entry';
-import { withLock, type LockOptions } from './lock';
+import { uniqueSuffix, withLock, type LockOptions } from './lock';
+import { sha256 } from './sha256';
 
 export interface FileCacheOptions {
   dir: string;
@@ -29,10 +31,10 @@ export class FileCache implements CredentialsCache {
   }
 
   /** The file's contents; empty when it is missing, corrupt or of another version. */
-  private async read(): Promise<CacheFile> {
+  private read(): CacheFile {
     let text: string;
     try {
-      text = await readFile(this.file, 'utf8');
+      text = readFileSync(this.file, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { Registries: {}, Version: CACHE_VERSION };
       throw new Error(`cannot read the ECR credentials cache ${this.file}: ${(err as Error).message}`, {
@@ -42,46 +44,51 @@ export class FileCache implements CredentialsCache {
     return parseCacheFile(text) ?? { Registries: {}, Version: CACHE_VERSION };
   }
 
-  async get(keys: string[]): Promise<AuthEntry | undefined> {
-    const { Registries } = await this.read();
-    for (const key of keys) if (Registries[key]) return Registries[key];
-    return undefined;
+  get(keys: string[]): Promise<AuthEntry | undefined> {
+    const { Registries } = this.read();
+    return Promise.resolve(keys.map((key) => Registries[key]).find((entry) => entry !== undefined));
   }
 
-  async list(): Promise<AuthEntry[]> {
-    return Object.values((await this.read()).Registries);
+  list(): Promise<AuthEntry[]> {
+    return Promise.resolve(Object.values(this.read().Registries));
   }
 
   async set(key: string, entry: AuthEntry): Promise<void> {
-    await this.ensureDir();
-    await withLock(`${this.file}.lock`, () => this.merge(key, entry), this.options.lock);
+    this.ensureDir();
+    await withLock(`${this.file}.lock`, async () => this.merge(key, entry), this.options.lock);
   }
 
   async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    await this.ensureDir();
-    const id = createHash('sha256').update(key).digest('hex').slice(0, 16);
+    this.ensureDir();
+    const id = Buffer.from(sha256(Buffer.from(key)))
+      .toString('hex')
+      .slice(0, 16);
     return withLock(`${this.file}.${id}.lock`, fn, this.options.lock);
   }
 
-  private async merge(key: string, entry: AuthEntry): Promise<void> {
-    const current = await this.read();
+  private merge(key: string, entry: AuthEntry): void {
+    const current = this.read();
     const registries = prune({ ...current.Registries, [key]: entry }, this.options.clock());
-    const temp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
+    const temp = `${this.file}.${uniqueSuffix()}.tmp`;
     try {
-      await writeFile(temp, serializeCacheFile({ Registries: registries, Version: CACHE_VERSION }), {
+      writeFileSync(temp, serializeCacheFile({ Registries: registries, Version: CACHE_VERSION }), {
         mode: 0o600,
         flag: 'wx',
       });
-      await rename(temp, this.file);
+      renameSync(temp, this.file);
     } catch (err) {
-      await unlink(temp).catch(() => undefined);
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created, or already renamed
+      }
       throw new Error(`cannot write the ECR credentials cache ${this.file}: ${(err as Error).message}`, {
         cause: err,
       });
     }
   }
 
-  private async ensureDir(): Promise<void> {
-    await mkdir(this.options.dir, { recursive: true, mode: 0o700 });
+  private ensureDir(): void {
+    mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
   }
 }

@@ -1,8 +1,17 @@
 // A lock between processes: a file created exclusively (O_EXCL) holding the holder's PID and start time.
 // A lock whose holder died, or that is older than a bound, is stale and broken, so a crashed helper never
 // blocks the others. Waiting is bounded: past the bound the caller goes on without the lock.
-import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+// Synchronous fs, as in file.ts; only the waiting between polls is asynchronous.
+import {
+  closeSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 
 export interface LockOptions {
   /** Longest wait for another holder before going on without the lock. */
@@ -17,6 +26,13 @@ export const DEFAULT_LOCK_OPTIONS: LockOptions = { waitMs: 10_000, staleMs: 30_0
 interface Holder {
   pid: number;
   createdAt: number;
+}
+
+let suffixes = 0;
+
+/** A name part no other process or call uses at the same time (for temp and aside files). */
+export function uniqueSuffix(): string {
+  return `${process.pid}.${Date.now()}.${suffixes++}`;
 }
 
 function isAlive(pid: number): boolean {
@@ -40,16 +56,36 @@ function isStale(content: string, options: LockOptions, now: number): boolean {
   return !isAlive(holder.pid) || now - holder.createdAt > options.staleMs;
 }
 
-async function tryCreate(lockPath: string): Promise<boolean> {
+function tryCreate(lockPath: string): boolean {
+  let fd: number;
   try {
-    const handle = await open(lockPath, 'wx', 0o600);
-    const holder: Holder = { pid: process.pid, createdAt: Date.now() };
-    await handle.writeFile(JSON.stringify(holder));
-    await handle.close();
-    return true;
+    fd = openSync(lockPath, 'wx', 0o600);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new Error(`cannot create lock file ${lockPath}: ${(err as Error).message}`, { cause: err });
+  }
+  const holder: Holder = { pid: process.pid, createdAt: Date.now() };
+  try {
+    writeSync(fd, JSON.stringify(holder));
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function readOrEmpty(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function ignoreErrors(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // best effort: someone else got there first
   }
 }
 
@@ -57,42 +93,37 @@ async function tryCreate(lockPath: string): Promise<boolean> {
  * Moves a stale lock aside atomically, so only one waiter breaks it. If the file moved turns out to be a
  * new, live lock (created between our read and the rename), it is put back unless another was made since.
  */
-async function breakIfStale(lockPath: string, options: LockOptions): Promise<void> {
-  let content: string;
-  try {
-    content = await readFile(lockPath, 'utf8');
-  } catch {
-    return; // released meanwhile
-  }
+function breakIfStale(lockPath: string, options: LockOptions): void {
+  const content = readOrEmpty(lockPath);
+  if (content === undefined) return; // released meanwhile
   // A holder writes its file right after creating it: an empty one is only stale once old enough.
   const stale =
     content === ''
-      ? Date.now() - (await stat(lockPath).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs > options.staleMs
+      ? Date.now() - (statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > options.staleMs
       : isStale(content, options, Date.now());
   if (!stale) return;
-  const aside = `${lockPath}.${randomBytes(6).toString('hex')}.stale`;
+  const aside = `${lockPath}.${uniqueSuffix()}.stale`;
   try {
-    await rename(lockPath, aside);
+    renameSync(lockPath, aside);
   } catch {
     return; // another waiter broke it first
   }
-  const moved = await readFile(aside, 'utf8').catch(() => '');
-  if (moved !== content) await link(aside, lockPath).catch(() => undefined);
-  await unlink(aside).catch(() => undefined);
+  if (readOrEmpty(aside) !== content) ignoreErrors(() => linkSync(aside, lockPath));
+  ignoreErrors(() => unlinkSync(aside));
 }
 
 /** Runs `fn` holding the lock (or, after `waitMs`, without it); always releases what it took. */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const deadline = Date.now() + options.waitMs;
-  let held = await tryCreate(lockPath);
+  let held = tryCreate(lockPath);
   while (!held && Date.now() < deadline) {
-    await breakIfStale(lockPath, options);
+    breakIfStale(lockPath, options);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
-    held = await tryCreate(lockPath);
+    held = tryCreate(lockPath);
   }
   try {
     return await fn();
   } finally {
-    if (held) await unlink(lockPath).catch(() => undefined);
+    if (held) ignoreErrors(() => unlinkSync(lockPath));
   }
 }
