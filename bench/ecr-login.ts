@@ -2,14 +2,21 @@
 // `node -e 0` measured in the same run: cache hit, cold get (in-process ECR emulator, real SDK), and the
 // no-credentials failure (an instance-metadata endpoint that never answers). Prints a table of ratios.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cacheKeys } from '../src/ecr/cache/entry';
 import { parseRegistry } from '../src/ecr/registry';
 import { startEcrEmulator } from '../test/stack/ecr-emulator';
-import { HELPER, helperEnv, helperGet, run, type HelperResult } from '../test/support/ecr-login';
+import {
+  HELPER,
+  helperEnv,
+  helperGet,
+  noCredentialsEnv,
+  run,
+  startSilentListener,
+  type HelperResult,
+} from '../test/support/ecr-login';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const GO_HELPER = '/usr/bin/docker-credential-ecr-login';
@@ -67,21 +74,12 @@ function goCacheDir(accessKeyId: string): string {
 async function main(): Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const emulator = await startEcrEmulator({ password: 'bench' });
-  const sockets: Socket[] = [];
-  const silent = createServer((s) => sockets.push(s));
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const silentPort = (silent.address() as { port: number }).port;
+  const metadata = await startSilentListener();
   try {
     const env = helperEnv(emulator.url, []);
     await helperGet(env, HOST); // fills the cache
     const cold = { ...env, AWS_ECR_DISABLE_CACHE: '1' };
-    const noCreds = helperEnv('http://127.0.0.1:9', [], {
-      AWS_ACCESS_KEY_ID: undefined,
-      AWS_SECRET_ACCESS_KEY: undefined,
-      AWS_EC2_METADATA_DISABLED: undefined,
-      AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${silentPort}`,
-    });
-    mkdirSync(path.join(noCreds.HOME!, '.aws'));
+    const noCreds = noCredentialsEnv(metadata.url);
     const goEnv = { ...env, AWS_ECR_CACHE_DIR: goCacheDir(env.AWS_ACCESS_KEY_ID!) };
 
     const helperJs = path.join(path.dirname(HELPER), 'ecr-login.js');
@@ -113,8 +111,7 @@ async function main(): Promise<void> {
       console.log(`| ${c.name} | ${c.runs} | ${cells.join(' | ')} | ${(median(t) / base).toFixed(2)}x |`);
     }
   } finally {
-    for (const s of sockets) s.destroy();
-    silent.close();
+    await metadata.close();
     await emulator.close();
   }
 }

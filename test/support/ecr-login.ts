@@ -2,6 +2,7 @@
 // environment: nothing is inherited (this machine exports AWS_CA_BUNDLE and others globally).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distDir } from './stack';
@@ -63,4 +64,38 @@ export function run(
 
 export function helperGet(env: NodeJS.ProcessEnv, serverUrl: string): Promise<HelperResult> {
   return run(HELPER, ['get'], env, serverUrl, 20_000);
+}
+
+/** A TCP listener that accepts connections and never answers: an unreachable metadata service. */
+export interface SilentListener {
+  url: string;
+  /** Connections accepted so far. */
+  accepted(): number;
+  close(): Promise<void>;
+}
+
+export async function startSilentListener(): Promise<SilentListener> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    accepted: () => sockets.length,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** No AWS credentials anywhere (empty ~/.aws, no keys) and instance metadata at `metadataUrl`. */
+export function noCredentialsEnv(metadataUrl: string): NodeJS.ProcessEnv {
+  const env = helperEnv('http://127.0.0.1:9', [], {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_EC2_METADATA_DISABLED: undefined,
+    AWS_EC2_METADATA_SERVICE_ENDPOINT: metadataUrl,
+  });
+  mkdirSync(path.join(env.HOME!, '.aws'));
+  return env;
 }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { readFixture } from '../../support/fixtures';
 import {
   CredentialsNotFoundError,
   goJson,
@@ -8,8 +7,7 @@ import {
   type CredentialHelper,
 } from '../../../src/protocol/credential-helper';
 
-const fixture = (name: string): string =>
-  readFileSync(path.join(__dirname, '../../fixtures/ecr', name), 'utf8');
+const fixture = (name: string): string => readFixture(`ecr/${name}`);
 
 function helper(overrides: Partial<CredentialHelper> = {}): CredentialHelper {
   return {

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { readFixture } from '../../../support/fixtures';
 import {
   cacheKeys,
   formatTime,
@@ -12,8 +11,7 @@ import {
 } from '../../../../src/ecr/cache/entry';
 import { parseRegistry, type EcrRegistry } from '../../../../src/ecr/registry';
 
-const fixture = (name: string): string =>
-  readFileSync(path.join(__dirname, '../../../fixtures/ecr', name), 'utf8');
+const fixture = (name: string): string => readFixture(`ecr/${name}`);
 const useast = parseRegistry('123456789012.dkr.ecr.us-east-1.amazonaws.com') as EcrRegistry;
 
 function entry(requestedAt: string, expiresAt: string, proxy = 'https://a'): AuthEntry {
