@@ -1,8 +1,9 @@
 // The helper's rules over a real file cache and a scripted AWS session (the one-method seam).
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { readFixture } from '../../support/fixtures';
 import { CredentialsNotFoundError } from '../../../src/protocol/credential-helper';
 import type { AuthorizationData, AwsSession } from '../../../src/ecr/api';
 import { FileCache } from '../../../src/ecr/cache/file';
@@ -13,8 +14,11 @@ import { createEcrHelper } from '../../../src/ecr/helper';
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
-function setup(env: NodeJS.ProcessEnv = { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 's' }) {
-  let now = new Date('2026-11-25T00:00:00Z');
+function setup(
+  env: NodeJS.ProcessEnv = { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 's' },
+  start = '2026-11-25T00:00:00Z',
+) {
+  let now = new Date(start);
   const calls: string[] = [];
   const logged: string[] = [];
   let answer: () => Promise<AuthorizationData> = () =>
@@ -39,6 +43,7 @@ function setup(env: NodeJS.ProcessEnv = { AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECR
   });
   return {
     helper,
+    dir,
     calls,
     logged,
     advance: (hours: number) => (now = new Date(now.getTime() + hours * 3600e3)),
@@ -64,6 +69,13 @@ describe('get', () => {
     expect(t.calls).toEqual(['token']); // env keys name the entry: no SDK identity call
     t.advance(0.2);
     expect((await t.helper.get(HOST)).Secret).toBe('pw2');
+  });
+
+  test('reads a cache file the Go helper wrote, under the legacy key (fixture)', async () => {
+    const t = setup({ AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 's' }, '2026-11-25T18:20:00Z');
+    writeFileSync(path.join(t.dir, 'cache.json'), readFixture('ecr/go-legacy-cache.txt'));
+    expect((await t.helper.get(HOST)).Secret).toBe('pa:ss<&>\u2028');
+    expect(t.calls).toEqual([]);
   });
 
   test('without env keys the SDK identity names the entry', async () => {
