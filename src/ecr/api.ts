@@ -2,18 +2,17 @@
 // time), and call GetAuthorizationToken for one registry. Built as its own bundle (dist/ecr-login-aws.js)
 // and loaded only on a cache miss, so a cache hit runs no SDK code. Errors come out as EcrApiError with a
 // redacted one-line reason.
-import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import {
   ECRPUBLICClient,
   GetAuthorizationTokenCommand as GetPublicTokenCommand,
 } from '@aws-sdk/client-ecr-public';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { describeRegistry, PUBLIC_REGION, type EcrRegistry } from './registry';
 import { describeAwsError, EcrApiError, NO_CREDENTIALS } from './failure';
+import { httpHandler, type HttpSettings } from './http';
 
 export interface AuthorizationData {
   /** base64 of `AWS:<password>`. */
@@ -22,10 +21,9 @@ export interface AuthorizationData {
   proxyEndpoint: string;
 }
 
-export interface AwsSessionOptions {
+export interface AwsSessionOptions extends HttpSettings {
   profile?: string;
   endpoints: { ecr?: string; ecrPublic?: string };
-  caBundle?: string;
 }
 
 /** One registry's view of AWS: the identity that names its cache entry, and the token call. */
@@ -37,7 +35,7 @@ export interface AwsSession {
 /** Instance/container metadata: short per-request timeouts, no retries, and a bound on the whole chain. */
 const METADATA_TIMEOUT_MS = 500;
 const CREDENTIALS_DEADLINE_MS = 1200;
-const API = { connectionTimeout: 2000, requestTimeout: 4000, maxAttempts: 3 };
+const MAX_ATTEMPTS = 3;
 
 // The SDK warns on the console; the helper's stderr carries one line only.
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -53,27 +51,6 @@ function withDeadline(provider: AwsCredentialIdentityProvider): AwsCredentialIde
         .then(resolve, reject)
         .finally(() => clearTimeout(timer));
     });
-}
-
-function httpHandler(caBundle: string | undefined): NodeHttpHandler {
-  let ca: Buffer | undefined;
-  if (caBundle) {
-    try {
-      ca = readFileSync(caBundle);
-    } catch (err) {
-      throw new EcrApiError(
-        `AWS_CA_BUNDLE=${caBundle} cannot be read (${(err as Error).message}): fix or unset it`,
-        {
-          cause: err,
-        },
-      );
-    }
-  }
-  return new NodeHttpHandler({
-    httpsAgent: ca ? new Agent({ ca }) : undefined,
-    connectionTimeout: API.connectionTimeout,
-    requestTimeout: API.requestTimeout,
-  });
 }
 
 function firstPrivateToken(
@@ -97,7 +74,7 @@ async function callApi(
   },
   options: AwsSessionOptions,
 ): Promise<AuthorizationData | undefined> {
-  const settings = { ...common, maxAttempts: API.maxAttempts };
+  const settings = { ...common, maxAttempts: MAX_ATTEMPTS };
   if (registry.kind === 'public') {
     const client = new ECRPUBLICClient({
       ...settings,
@@ -144,7 +121,7 @@ export function createAwsSession(registry: EcrRegistry, options: AwsSessionOptio
       try {
         data = await callApi(
           registry,
-          { credentials, requestHandler: httpHandler(options.caBundle), logger: quiet },
+          { credentials, requestHandler: httpHandler(options), logger: quiet },
           options,
         );
       } catch (err) {

@@ -1,5 +1,6 @@
 // Everything the ECR helper takes from its environment, read once by the entrypoint.
 import path from 'node:path';
+import type { ProxySettings } from './proxy';
 import type { EcrRegistry } from './registry';
 
 export interface EcrConfig {
@@ -18,6 +19,8 @@ export interface EcrConfig {
   endpoints: { ecr?: string; ecrPublic?: string };
   /** `AWS_CA_BUNDLE`: PEM file of the CAs the API endpoint is checked against. */
   caBundle?: string;
+  /** `HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY` (or lower case) for the API calls. */
+  proxy: ProxySettings;
   /** `DOCKHAND_ECR_PROFILES`: account id or host -> AWS profile used for that registry. */
   profiles: Record<string, string>;
 }
@@ -61,6 +64,11 @@ export function readConfig(env: NodeJS.ProcessEnv, homeDir: string): EcrConfig {
       ecrPublic: nonEmpty(env.AWS_ENDPOINT_URL_ECR_PUBLIC) ?? nonEmpty(env.AWS_ENDPOINT_URL),
     },
     caBundle: nonEmpty(env.AWS_CA_BUNDLE),
+    proxy: {
+      https: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy),
+      http: nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy),
+      noProxy: nonEmpty(env.NO_PROXY) ?? env.no_proxy ?? '',
+    },
     profiles: parseProfileMap(env.DOCKHAND_ECR_PROFILES ?? ''),
   };
 }

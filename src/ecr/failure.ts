@@ -16,9 +16,13 @@ export const NO_CREDENTIALS =
   'no AWS credentials found (tried env, profile, web identity, container, instance metadata): ' +
   'give the runner AWS credentials (an instance or task role, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)';
 
-/** Removes what must never be logged: query strings of URLs, SigV4 credentials and signatures, tokens. */
+/**
+ * Removes what must never be logged: user info and query strings of URLs (proxy passwords, presigned
+ * URLs), SigV4 credentials and signatures, tokens, access key ids.
+ */
 export function redact(text: string): string {
   return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, '$1<redacted>@')
     .replace(/(https?:\/\/[^\s?"']*)\?[^\s"']*/g, '$1?<redacted>')
     .replace(
       /(Signature|Credential|X-Amz-Security-Token|authorizationToken)(["']?\s*[=:]\s*["']?)[^\s,"'&]+/gi,

@@ -80,6 +80,7 @@ export function createEcrHelper(deps: EcrHelperDeps): CredentialHelper {
         profile,
         endpoints: config.endpoints,
         caBundle: config.caBundle,
+        proxy: config.proxy,
       }));
     const accessKeyId =
       profile === undefined && config.envAccessKeyId

@@ -10,6 +10,7 @@ test('defaults', () => {
     envAccessKeyId: undefined,
     endpoints: { ecr: undefined, ecrPublic: undefined },
     caBundle: undefined,
+    proxy: { https: undefined, http: undefined, noProxy: '' },
     profiles: {},
   });
 });
@@ -25,6 +26,10 @@ test('the environment, read once', () => {
       AWS_ENDPOINT_URL: 'http://all',
       AWS_ENDPOINT_URL_ECR: 'http://ecr',
       AWS_CA_BUNDLE: '/ca.pem',
+      https_proxy: 'http://lower:1',
+      HTTP_PROXY: 'http://upper:2',
+      http_proxy: 'http://lower:2',
+      no_proxy: '.corp',
     },
     '/home/r',
   );
@@ -35,6 +40,7 @@ test('the environment, read once', () => {
     envAccessKeyId: 'AKIA1',
     endpoints: { ecr: 'http://ecr', ecrPublic: 'http://all' },
     caBundle: '/ca.pem',
+    proxy: { https: 'http://lower:1', http: 'http://upper:2', noProxy: '.corp' },
   });
 });
 

@@ -48,6 +48,7 @@ test.each([
     'Credential=<redacted>, Signature=<redacted>',
   ],
   ['key ASIAABCDEFGHIJKLMNOP used', 'key ASIA<redacted> used'],
+  ['proxy http://user:pa55@proxy.corp:3128 refused', 'proxy http://<redacted>@proxy.corp:3128 refused'],
   ['{"authorizationToken":"QVdTOnB3"}', '{"authorizationToken":"<redacted>"}'],
 ])('redacts %j', (text, redacted) => {
   expect(redact(text)).toBe(redacted);
