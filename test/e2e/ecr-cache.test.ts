@@ -1,9 +1,12 @@
 // The cache across real helper processes: one API call for many concurrent cold `get`s, merged writes,
 // token expiry and refresh, and `list` without the network.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
-import { parseCacheFile } from '../../src/ecr/cache/entry';
+import { cacheKeys, parseCacheFile } from '../../src/ecr/cache/entry';
+import { sha256 } from '../../src/ecr/cache/sha256';
+import { parseRegistry } from '../../src/ecr/registry';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { HELPER, helperEnv, helperGet, run } from '../support/ecr-login';
 import { loadSecrets, loadStack } from '../support/stack';
@@ -35,6 +38,24 @@ test('16 concurrent gets on a cold cache make exactly one API call', async () =>
   }
   expect(emulator.requests).toHaveLength(1);
   expect(cacheEntries(env)).toEqual([`https://${USEAST}`]);
+});
+
+test('a lock left by a crashed helper neither blocks the gets nor lets them all call the API', async () => {
+  const env = helperEnv(emulator.url, []);
+  const registry = parseRegistry(EUWEST)!;
+  const key = cacheKeys(registry, env.AWS_ACCESS_KEY_ID!)[0]!;
+  const lockId = Buffer.from(sha256(Buffer.from(key)))
+    .toString('hex')
+    .slice(0, 16);
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { env: {} });
+  mkdirSync(env.AWS_ECR_CACHE_DIR!, { mode: 0o700 });
+  const lockFile = path.join(env.AWS_ECR_CACHE_DIR!, `cache.json.${lockId}.lock`);
+  writeFileSync(lockFile, JSON.stringify({ pid: Number(dead.stdout.toString()), createdAt: Date.now() }));
+  emulator.setFaults({ mode: 'none', delayMs: 200 });
+  const results = await Promise.all(Array.from({ length: 8 }, () => helperGet(env, EUWEST)));
+  expect(results.map((r) => r.code)).toEqual(Array(8).fill(0));
+  expect(emulator.requests).toHaveLength(1);
+  expect(existsSync(lockFile)).toBe(false);
 });
 
 test('16 concurrent gets over four registries: one call per registry, every entry in the file', async () => {

@@ -57,3 +57,22 @@ describe('docker pull through ecr-login', () => {
     expect(pulled.stderr).not.toContain(env.AWS_SECRET_ACCESS_KEY);
   });
 });
+
+describe('docker login to a registry mapped to ecr-login', () => {
+  const login = (env: NodeJS.ProcessEnv) =>
+    run(
+      'docker',
+      ['login', '--username', 'AWS', '--password-stdin', stack.registries.ecrUsEast1],
+      env,
+      loadSecrets(stack).ecrPassword,
+    );
+
+  test('fails to save, as with the Go helper, unless AWS_ECR_IGNORE_CREDS_STORAGE=true', async () => {
+    const refused = await login(helperEnv(emulator.url, hosts));
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('not implemented');
+    const accepted = await login(helperEnv(emulator.url, hosts, { AWS_ECR_IGNORE_CREDS_STORAGE: 'true' }));
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain('Login Succeeded');
+  });
+});
