@@ -2,8 +2,7 @@
 // `node -e 0` measured in the same run: cache hit, cold get (in-process ECR emulator, real SDK), and the
 // no-credentials failure (an instance-metadata endpoint that never answers). Prints a table of ratios.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheKeys } from '../src/ecr/cache/entry';
 import { parseRegistry } from '../src/ecr/registry';
@@ -17,6 +16,7 @@ import {
   startSilentListener,
   type HelperResult,
 } from '../test/support/ecr-login';
+import { makeTempDir, removeTempDirs } from '../test/support/temp';
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const GO_HELPER = '/usr/bin/docker-credential-ecr-login';
@@ -54,7 +54,7 @@ const median = (t: number[]): number => t[Math.floor(t.length / 2)]!;
 
 /** A cache file with a fresh entry under the legacy key, which the Go helper 0.6.0 reads. */
 function goCacheDir(accessKeyId: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ecr-bench-go-'));
+  const dir = makeTempDir('ecr-bench-go-');
   const now = Date.now();
   const key = cacheKeys(parseRegistry(HOST)!, accessKeyId)[1]!;
   const entry = {
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await metadata.close();
+    removeTempDirs();
     await emulator.close();
   }
 }

@@ -1,16 +1,18 @@
 // How the helper reaches AWS: a per-registry profile (DOCKHAND_ECR_PROFILES), and an API endpoint behind
 // TLS from a private CA, trusted through AWS_CA_BUNDLE only.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { helperEnv, helperGet } from '../support/ecr-login';
 import { loadSecrets, loadStack } from '../support/stack';
+import { makeTempDir, removeTempDirs } from '../support/temp';
+
+afterAll(removeTempDirs);
 
 const stack = loadStack();
 let emulator: EcrEmulator;
@@ -60,7 +62,7 @@ describe('AWS_CA_BUNDLE', () => {
   let caFile = '';
 
   beforeAll(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ecr-tls-'));
+    const dir = makeTempDir('ecr-tls-');
     caFile = path.join(dir, 'cert.pem');
     const keyFile = path.join(dir, 'key.pem');
     execFileSync(

@@ -10,6 +10,9 @@ import { parseRegistry } from '../../src/ecr/registry';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { HELPER, helperEnv, helperGet, run } from '../support/ecr-login';
 import { loadSecrets, loadStack } from '../support/stack';
+import { removeTempDirs } from '../support/temp';
+
+afterAll(removeTempDirs);
 
 const stack = loadStack();
 const password = loadSecrets(stack).ecrPassword;

@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { helperGet, noCredentialsEnv, startSilentListener, type SilentListener } from '../support/ecr-login';
 import { loadStack } from '../support/stack';
+import { removeTempDirs } from '../support/temp';
+
+afterAll(removeTempDirs);
 
 let metadata: SilentListener;
 

@@ -8,6 +8,9 @@ import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { helperEnv, helperGet } from '../support/ecr-login';
 import { loadSecrets, loadStack } from '../support/stack';
+import { removeTempDirs } from '../support/temp';
+
+afterAll(removeTempDirs);
 
 const stack = loadStack();
 const API_HOST = 'ecr-api.dockhand.invalid:8080';

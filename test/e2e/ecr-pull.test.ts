@@ -4,6 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { helperEnv, run } from '../support/ecr-login';
 import { loadSecrets, loadStack } from '../support/stack';
+import { removeTempDirs } from '../support/temp';
+
+afterAll(removeTempDirs);
 
 const stack = loadStack();
 const hosts = [stack.registries.ecrUsEast1, stack.registries.ecrEuWest1];

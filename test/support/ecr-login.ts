@@ -1,11 +1,11 @@
 // Runs the built docker-credential-ecr-login (dist/, first on PATH) as Docker does, with an explicit
 // environment: nothing is inherited (this machine exports AWS_CA_BUNDLE and others globally).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { distDir } from './stack';
+import { makeTempDir } from './temp';
 
 export const HELPER = path.join(distDir, 'docker-credential-ecr-login');
 
@@ -22,7 +22,7 @@ export function helperEnv(
   hosts: string[],
   extra: NodeJS.ProcessEnv = {},
 ): NodeJS.ProcessEnv {
-  const home = mkdtempSync(path.join(tmpdir(), 'ecr-e2e-'));
+  const home = makeTempDir('ecr-e2e-');
   const dockerConfig = path.join(home, 'docker');
   const credHelpers = Object.fromEntries(hosts.map((h) => [h, 'ecr-login']));
   mkdirSync(dockerConfig);

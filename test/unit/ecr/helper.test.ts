@@ -1,8 +1,7 @@
 // The helper's rules over a real file cache and a scripted AWS session (the one-method seam).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { readFixture } from '../../support/fixtures';
 import { CredentialsNotFoundError } from '../../../src/protocol/credential-helper';
 import type { AuthorizationData, AwsSession } from '../../../src/ecr/api';
@@ -10,6 +9,9 @@ import { FileCache } from '../../../src/ecr/cache/file';
 import { readConfig } from '../../../src/ecr/config';
 import { EcrApiError } from '../../../src/ecr/failure';
 import { createEcrHelper } from '../../../src/ecr/helper';
+import { makeTempDir, removeTempDirs } from '../../support/temp';
+
+afterAll(removeTempDirs);
 
 const HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -31,7 +33,7 @@ function setup(
     accessKeyId: () => (calls.push('identity'), Promise.resolve('AKIASDK')),
     getAuthorizationToken: () => (calls.push('token'), answer()),
   };
-  const dir = mkdtempSync(path.join(tmpdir(), 'ecr-helper-'));
+  const dir = makeTempDir('ecr-helper-');
   const clock = (): Date => now;
   const config = readConfig({ ...env, AWS_ECR_CACHE_DIR: dir }, '/nonexistent');
   const helper = createEcrHelper({

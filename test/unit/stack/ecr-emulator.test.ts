@@ -1,13 +1,15 @@
 // The ECR emulator's own contract, spoken to over HTTP as the AWS SDK would (headers, JSON 1.1 bodies).
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { parseScope, startEcrEmulator, type EcrEmulator } from '../../stack/ecr-emulator';
+import { makeTempDir, removeTempDirs } from '../../support/temp';
+
+afterAll(removeTempDirs);
 
 const PRIVATE = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const PUBLIC = 'SpencerFrontendService.GetAuthorizationToken';
-const requestLog = path.join(mkdtempSync(path.join(tmpdir(), 'emulator-')), 'requests.jsonl');
+const requestLog = path.join(makeTempDir('emulator-'), 'requests.jsonl');
 let emulator: EcrEmulator;
 
 interface TokenData {

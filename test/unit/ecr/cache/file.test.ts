@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { parseCacheFile, type AuthEntry } from '../../../../src/ecr/cache/entry';
 import { FileCache } from '../../../../src/ecr/cache/file';
+import { makeTempDir, removeTempDirs } from '../../../support/temp';
+
+afterAll(removeTempDirs);
 
 const now = new Date('2026-11-25T12:00:00Z');
 const lock = { waitMs: 5000, staleMs: 30_000, pollMs: 2 };
@@ -19,7 +21,7 @@ function entry(proxy: string): AuthEntry {
 }
 
 function newCache(): { dir: string; cache: FileCache } {
-  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'ecr-cache-')), 'ecr');
+  const dir = path.join(makeTempDir('ecr-cache-'), 'ecr');
   return { dir, cache: new FileCache({ dir, clock: () => now, lock }) };
 }
 

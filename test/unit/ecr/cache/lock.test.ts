@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from 'vitest';
+import { afterAll, expect, test } from 'vitest';
 import { withLock } from '../../../../src/ecr/cache/lock';
+import { makeTempDir, removeTempDirs } from '../../../support/temp';
+
+afterAll(removeTempDirs);
 
 const options = { waitMs: 2000, staleMs: 5000, pollMs: 5 };
-const fresh = (): string => path.join(mkdtempSync(path.join(tmpdir(), 'ecr-lock-')), 'x.lock');
+const fresh = (): string => path.join(makeTempDir('ecr-lock-'), 'x.lock');
 
 test('holders run one at a time and the lock is gone afterwards', async () => {
   const lock = fresh();
