@@ -1,7 +1,7 @@
 // Times docker-credential-ecr-login (the built dist/ launcher, as Docker runs it) against a bare
 // `node -e 0` measured in the same run: cache hit, cold get (in-process ECR emulator, real SDK), and the
 // no-credentials failure (an instance-metadata endpoint that never answers). Prints a table of ratios.
-import { execFileSync } from 'node:child_process';
+// Run it with `npm run bench:ecr`, which builds dist/ first.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cacheKeys } from '../src/ecr/cache/entry';
@@ -72,7 +72,6 @@ function goCacheDir(accessKeyId: string): string {
 }
 
 async function main(): Promise<void> {
-  execFileSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
   const emulator = await startEcrEmulator({ password: 'bench' });
   const metadata = await startSilentListener();
   try {
