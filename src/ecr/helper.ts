@@ -34,7 +34,9 @@ function credentialsFrom(serverUrl: string, entry: AuthEntry): Credentials {
   return { ServerURL: serverUrl, Username: username, Secret: password };
 }
 
+/** The entry to cache for a fresh token; a token that does not decode is refused before it is cached. */
 function entryFrom(registry: EcrRegistry, data: AuthorizationData, requestedAt: Date): AuthEntry {
+  decodeToken(data.token);
   return {
     AuthorizationToken: data.token,
     RequestedAt: formatTime(requestedAt),

@@ -1,8 +1,9 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseCacheFile, type AuthEntry } from '../../../../src/ecr/cache/entry';
 import { FileCache } from '../../../../src/ecr/cache/file';
+import { readFixture } from '../../../support/fixtures';
 import { makeTempDir, removeTempDirs } from '../../../support/temp';
 
 afterAll(removeTempDirs);
@@ -59,6 +60,18 @@ describe('FileCache', () => {
     );
     const keys = Object.keys(parseCacheFile(readFileSync(path.join(dir, 'cache.json'), 'utf8'))!.Registries);
     expect(keys).toHaveLength(24);
+  });
+
+  test('a write keeps the entries the Go helper wrote, bytes of their values included', async () => {
+    const { dir, cache } = newCache();
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'cache.json'), readFixture('ecr/go-legacy-cache.txt'));
+    await cache.set('k', entry('https://b'));
+    const after = parseCacheFile(readFileSync(path.join(dir, 'cache.json'), 'utf8'))!.Registries;
+    expect(after).toEqual({
+      ...parseCacheFile(readFixture('ecr/go-legacy-cache.txt'))!.Registries,
+      k: entry('https://b'),
+    });
   });
 
   test('writes prune expired entries', async () => {
