@@ -9,9 +9,9 @@ import {
 } from '@aws-sdk/client-ecr-public';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { describeRegistry, PUBLIC_REGION, type EcrRegistry } from './registry';
-import { describeAwsError, EcrApiError, NO_CREDENTIALS } from './failure';
+import { describeAwsError, EcrApiError } from './failure';
 import { httpHandler, type HttpSettings } from './http';
 
 export interface AuthorizationData {
@@ -32,26 +32,17 @@ export interface AwsSession {
   getAuthorizationToken(): Promise<AuthorizationData>;
 }
 
-/** Instance/container metadata: short per-request timeouts, no retries, and a bound on the whole chain. */
+/**
+ * Instance and container metadata: a short timeout per request and no retries. With nothing else
+ * configured, the chain then ends after two unanswered metadata requests (IMDSv2 token, then v1), about
+ * 1 s, instead of 12 s or more. No deadline over the whole chain: that would also cut a configured but
+ * slow provider (an STS call for web identity) and call it "no credentials".
+ */
 const METADATA_TIMEOUT_MS = 500;
-const CREDENTIALS_DEADLINE_MS = 1200;
 const MAX_ATTEMPTS = 3;
 
 // The SDK warns on the console; the helper's stderr carries one line only.
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-function withDeadline(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
-  return () =>
-    new Promise<AwsCredentialIdentity>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new EcrApiError(`${NO_CREDENTIALS} (gave up after ${CREDENTIALS_DEADLINE_MS} ms)`)),
-        CREDENTIALS_DEADLINE_MS,
-      );
-      provider()
-        .then(resolve, reject)
-        .finally(() => clearTimeout(timer));
-    });
-}
 
 function firstPrivateToken(
   data: { authorizationToken?: string; proxyEndpoint?: string; expiresAt?: Date }[] | undefined,
@@ -103,9 +94,12 @@ async function callApi(
 
 export function createAwsSession(registry: EcrRegistry, options: AwsSessionOptions): AwsSession {
   const what = describeRegistry(registry);
-  const credentials = withDeadline(
-    defaultProvider({ profile: options.profile, timeout: METADATA_TIMEOUT_MS, maxRetries: 0, logger: quiet }),
-  );
+  const credentials = defaultProvider({
+    profile: options.profile,
+    timeout: METADATA_TIMEOUT_MS,
+    maxRetries: 0,
+    logger: quiet,
+  });
   const wrap = (err: unknown): EcrApiError =>
     err instanceof EcrApiError ? err : new EcrApiError(describeAwsError(err, what), { cause: err });
   return {
