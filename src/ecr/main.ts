@@ -10,7 +10,7 @@ import { createEcrHelper } from './helper';
 import { fileLogger } from './log';
 import type { EcrRegistry } from './registry';
 
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 const NAME = 'docker-credential-ecr-login';
 
 export interface EcrLoginInvocation {
