@@ -1,6 +1,7 @@
 // AWS credentials from where runners usually get them: EC2 instance metadata (IMDSv2), ECS/EKS container
-// credentials and web identity (IRSA/OIDC, through STS), each served by a small local endpoint. The identity they hand out is what the emulator sees
-// and what names the cache entry: a second `get` calls the metadata endpoint again, not the ECR API.
+// credentials and web identity (IRSA/OIDC, through STS), each served by a small local endpoint. The
+// identity they hand out is what the emulator sees and what names the cache entry: a second `get` asks
+// the credential source again, not the ECR API.
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
