@@ -1,3 +1,29 @@
-// docker-credential-ecr-login entrypoint (filled in by the credential-helper issue).
-process.stdout.write('credentials not found in native keychain\n');
-process.exitCode = 1;
+// docker-credential-ecr-login: Docker runs it with one action argument and the input on stdin.
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { readFileSync, writeSync } from 'node:fs';
+import type * as AwsModule from '../ecr/api';
+import { runEcrLogin } from '../ecr/main';
+
+// The AWS SDK lives in its own bundle beside this one, required only on a cache miss (see scripts/build.mjs).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time, on purpose
+const loadAws = (): typeof AwsModule => require(path.join(__dirname, 'ecr-login-aws.js')) as typeof AwsModule;
+
+// Docker shows this helper's stderr to the user, which must carry one reason line only: Node's default
+// warning printer (the SDK warns about Node versions) is removed.
+process.removeAllListeners('warning');
+
+void runEcrLogin({
+  args: process.argv.slice(2),
+  // Synchronous: node:stream/consumers alone costs a third of a bare node start-up.
+  stdin: () => Promise.resolve(readFileSync(0, 'utf8')),
+  env: process.env,
+  homeDir: homedir(),
+  loadAws,
+}).then(({ stdout, stderr, exitCode }) => {
+  // Plain fd writes (a line each): setting up process.stdout costs a fifth of a bare node start-up.
+  writeSync(2, stderr);
+  writeSync(1, stdout);
+  // A metadata socket left open by the SDK must not keep the helper alive.
+  process.exit(exitCode);
+});

@@ -1,0 +1,94 @@
+// The cache file `<dir>/cache.json`, compatible with amazon-ecr-credential-helper. Unlike the Go helper,
+// writers merge under a lock (read-modify-write, temp file + rename), so concurrent writers keep each
+// other's entries, and each write prunes expired and surplus entries.
+// Synchronous fs on purpose: a helper process does a few small reads and writes, and the async API would
+// load fs/promises and start libuv's thread pool, a measurable share of a cache hit.
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CredentialsCache } from './cache';
+import {
+  CACHE_VERSION,
+  parseCacheFile,
+  prune,
+  serializeCacheFile,
+  type AuthEntry,
+  type CacheFile,
+} from './entry';
+import { uniqueSuffix, withLock, type LockOptions } from './lock';
+import { sha256 } from './sha256';
+
+export interface FileCacheOptions {
+  dir: string;
+  clock: () => Date;
+  lock: LockOptions;
+}
+
+export class FileCache implements CredentialsCache {
+  private readonly file: string;
+
+  constructor(private readonly options: FileCacheOptions) {
+    this.file = path.join(options.dir, 'cache.json');
+  }
+
+  /** The file's contents; empty when it is missing, corrupt or of another version. */
+  private read(): CacheFile {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { Registries: {}, Version: CACHE_VERSION };
+      throw new Error(`cannot read the ECR credentials cache ${this.file}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    return parseCacheFile(text) ?? { Registries: {}, Version: CACHE_VERSION };
+  }
+
+  get(keys: string[]): Promise<AuthEntry | undefined> {
+    const { Registries } = this.read();
+    return Promise.resolve(keys.map((key) => Registries[key]).find((entry) => entry !== undefined));
+  }
+
+  list(): Promise<AuthEntry[]> {
+    return Promise.resolve(Object.values(this.read().Registries));
+  }
+
+  async set(key: string, entry: AuthEntry): Promise<void> {
+    this.ensureDir();
+    await withLock(`${this.file}.lock`, async () => this.merge(key, entry), this.options.lock);
+  }
+
+  async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    this.ensureDir();
+    const id = Buffer.from(sha256(Buffer.from(key)))
+      .toString('hex')
+      .slice(0, 16);
+    return withLock(`${this.file}.${id}.lock`, fn, this.options.lock);
+  }
+
+  private merge(key: string, entry: AuthEntry): void {
+    const current = this.read();
+    const registries = prune({ ...current.Registries, [key]: entry }, this.options.clock());
+    const temp = `${this.file}.${uniqueSuffix()}.tmp`;
+    try {
+      writeFileSync(temp, serializeCacheFile({ Registries: registries, Version: CACHE_VERSION }), {
+        mode: 0o600,
+        flag: 'wx',
+      });
+      renameSync(temp, this.file);
+    } catch (err) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // never created, or already renamed
+      }
+      throw new Error(`cannot write the ECR credentials cache ${this.file}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  private ensureDir(): void {
+    mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+  }
+}

@@ -1,0 +1,74 @@
+// Turns what went wrong in an AWS call into one line for the user: which call, why, what to do. Secrets
+// and signed URLs never reach that line. Pure.
+
+/** Raised by the AWS seam; `reason` is the user's one line (already redacted). */
+export class EcrApiError extends Error {
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(reason, options);
+    this.name = 'EcrApiError';
+  }
+}
+
+export const NO_CREDENTIALS =
+  'no AWS credentials found (tried env, profile, web identity, container, instance metadata): ' +
+  'give the runner AWS credentials (an instance or task role, AWS_PROFILE, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)';
+
+/**
+ * Removes what must never be logged: user info and query strings of URLs (proxy passwords, presigned
+ * URLs), SigV4 credentials and signatures, tokens, access key ids.
+ */
+export function redact(text: string): string {
+  return text
+    .replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, '$1<redacted>@')
+    .replace(/(https?:\/\/[^\s?"']*)\?[^\s"']*/g, '$1?<redacted>')
+    .replace(
+      /(Signature|Credential|X-Amz-Security-Token|authorizationToken)(["']?\s*[=:]\s*["']?)[^\s,"'&]+/gi,
+      '$1$2<redacted>',
+    )
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '$1<redacted>');
+}
+
+/** What to do about the API's errors that users meet. */
+const ADVICE: Record<string, string> = {
+  AccessDeniedException: 'allow ecr:GetAuthorizationToken to the AWS identity of the runner',
+  UnrecognizedClientException: "the AWS access key is not valid: check the runner's AWS credentials",
+  InvalidSignatureException: 'check the AWS secret key and the region',
+  ExpiredTokenException: 'the AWS session credentials expired: refresh them',
+  ThrottlingException: 'the API is rate limited: retry later, or cut concurrent cold pulls',
+};
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  tryNextLink?: boolean;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+/** The one line for a failed GetAuthorizationToken (or credential lookup) of `what`. */
+export function describeAwsError(err: unknown, what: string): string {
+  const e = (err ?? {}) as SdkErrorShape;
+  const message = redact(
+    String(e.message ?? err)
+      .split('\n')[0]!
+      .trim(),
+  );
+  if (e.name === 'CredentialsProviderError') {
+    return /from any providers|AWS_PROFILE is set/.test(message)
+      ? NO_CREDENTIALS
+      : `AWS credentials: ${message}`;
+  }
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined) {
+    const attempts = e.$metadata?.attempts;
+    const tries = attempts && attempts > 1 ? ` (after ${attempts} attempts)` : '';
+    const advice = ADVICE[e.name ?? ''] ?? (status >= 500 ? 'the ECR API failed: retry later' : undefined);
+    const todo = advice ? `; ${advice}` : '';
+    return `${e.name ?? 'Error'}: ${message}${tries} [ecr:GetAuthorizationToken for ${what}, HTTP ${status}]${todo}`;
+  }
+  const code = e.code ? `${e.code}: ` : '';
+  return `cannot reach the ECR API for ${what}: ${code}${message}`;
+}

@@ -1,0 +1,40 @@
+// Which ECR registry a server URL names (amazon-ecr-credential-helper 0.12.0 `ExtractRegistry`): every
+// private host form (FIPS, China, dual-stack, ISO and EU sovereign partitions) and both ECR Public hosts.
+// Pure: no I/O.
+
+export type EcrRegistry =
+  | { kind: 'private'; host: string; account: string; region: string; fips: boolean }
+  | { kind: 'public'; host: string };
+
+/** ECR Public is served from one API region whatever the host. */
+export const PUBLIC_REGION = 'us-east-1';
+
+const PRIVATE_HOST =
+  /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
+const PUBLIC_HOSTS = new Set(['public.ecr.aws', 'ecr-public.aws.com']);
+
+/** The host of what Docker passed: trimmed, scheme optional, port/path/userinfo dropped. */
+function hostOf(serverUrl: string): string | undefined {
+  const trimmed = serverUrl.trim();
+  const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(trimmed) ? trimmed : `https://${trimmed}`;
+  try {
+    return new URL(withScheme).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The registry a server URL names, or undefined when it is not an ECR host (suffix spoofing included). */
+export function parseRegistry(serverUrl: string): EcrRegistry | undefined {
+  const host = hostOf(serverUrl);
+  if (!host) return undefined;
+  if (PUBLIC_HOSTS.has(host)) return { kind: 'public', host };
+  const match = PRIVATE_HOST.exec(host);
+  if (!match) return undefined;
+  return { kind: 'private', host, account: match[1]!, fips: match[2] !== undefined, region: match[3]! };
+}
+
+/** A short name for messages and config: the account for private registries, the host for public ones. */
+export function describeRegistry(registry: EcrRegistry): string {
+  return registry.kind === 'private' ? `${registry.account} (${registry.region})` : registry.host;
+}

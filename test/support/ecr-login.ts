@@ -1,0 +1,101 @@
+// Runs the built docker-credential-ecr-login (dist/, first on PATH) as Docker does, with an explicit
+// environment: nothing is inherited (this machine exports AWS_CA_BUNDLE and others globally).
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import path from 'node:path';
+import { distDir } from './stack';
+import { makeTempDir } from './temp';
+
+export const HELPER = path.join(distDir, 'docker-credential-ecr-login');
+
+export interface HelperResult {
+  stdout: string;
+  stderr: string;
+  code: number | null;
+  ms: number;
+}
+
+/** A fresh home, cache dir and docker config mapping `hosts` to ecr-login; env for helper and docker. */
+export function helperEnv(
+  emulatorUrl: string,
+  hosts: string[],
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  const home = makeTempDir('ecr-e2e-');
+  const dockerConfig = path.join(home, 'docker');
+  const credHelpers = Object.fromEntries(hosts.map((h) => [h, 'ecr-login']));
+  mkdirSync(dockerConfig);
+  writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ credHelpers }));
+  return {
+    PATH: `${distDir}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: home,
+    DOCKER_CONFIG: dockerConfig,
+    AWS_ECR_CACHE_DIR: path.join(home, 'ecr'),
+    AWS_ACCESS_KEY_ID: 'AKIAE2EEXAMPLE',
+    AWS_SECRET_ACCESS_KEY: 'e2e-secret',
+    AWS_ENDPOINT_URL_ECR: emulatorUrl,
+    AWS_ENDPOINT_URL_ECR_PUBLIC: emulatorUrl,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+/** Runs `command args` with `input` on stdin; killed after `timeoutMs`. */
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input = '',
+  timeoutMs = 60_000,
+): Promise<HelperResult> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ stdout, stderr, code, ms: performance.now() - started }));
+    child.stdin.end(input);
+  });
+}
+
+export function helperGet(env: NodeJS.ProcessEnv, serverUrl: string): Promise<HelperResult> {
+  return run(HELPER, ['get'], env, serverUrl, 20_000);
+}
+
+/** A TCP listener that accepts connections and never answers: an unreachable metadata service. */
+export interface SilentListener {
+  url: string;
+  /** Connections accepted so far. */
+  accepted(): number;
+  close(): Promise<void>;
+}
+
+export async function startSilentListener(): Promise<SilentListener> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => sockets.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    accepted: () => sockets.length,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** No AWS credentials anywhere (empty ~/.aws, no keys) and instance metadata at `metadataUrl`. */
+export function noCredentialsEnv(metadataUrl: string): NodeJS.ProcessEnv {
+  const env = helperEnv('http://127.0.0.1:9', [], {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_EC2_METADATA_DISABLED: undefined,
+    AWS_EC2_METADATA_SERVICE_ENDPOINT: metadataUrl,
+  });
+  mkdirSync(path.join(env.HOME!, '.aws'));
+  return env;
+}
