@@ -24,9 +24,10 @@ export interface PullSettings {
   localFallback: boolean;
 }
 
-// Registry refusals (ECR says "denied: Your authorization token has expired"), not a denied docker socket.
+// Registry refusals (ECR says "denied: Your authorization token has expired") and credential helpers that
+// fail or are missing ("error getting credentials"), but not a denied docker socket.
 const AUTH_FAILURE =
-  /unauthorized|authentication required|no basic auth credentials|\bdenied:|access to the resource is denied|incorrect username or password|\b401\b/i;
+  /unauthorized|authentication required|no basic auth credentials|\bdenied:|access to the resource is denied|incorrect username or password|error getting credentials|\b401\b/i;
 const TRANSIENT =
   /\b5\d\d\b|too ?many ?requests|throttl|timeout|timed out|temporarily unavailable|connection reset|connection refused|i\/o timeout|tls handshake|unexpected EOF|server misbehaving|internal server error|bad gateway|service unavailable/i;
 
@@ -83,8 +84,11 @@ async function pullWith(
 }
 
 function authError(image: string, registry: string, how: string, fix: string, cause: unknown): PullAuthError {
+  // What docker printed: the credential helper's own error (e.g. AccessDeniedException), then the registry's.
+  const said =
+    cause instanceof ExecError ? cause.stderr.trim().split('\n').filter(Boolean).slice(-4).join(' | ') : '';
   return new PullAuthError(
-    `pull of ${image} from ${registry} was refused (authentication) using ${how}; ${fix}`,
+    `pull of ${image} from ${registry} was refused (authentication) using ${how}${said ? ` (docker said: ${said})` : ''}; ${fix}`,
     { cause },
   );
 }

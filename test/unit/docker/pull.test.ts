@@ -44,6 +44,13 @@ describe('pull failure classes', () => {
     ).toBe(false);
   });
 
+  it('counts a missing or failing credential helper as an auth problem (no retry, no local copy)', () => {
+    const stderr =
+      'Error response from daemon: Get "https://r.io/v2/": error getting credentials - err: exec: "docker-credential-ecr-login": executable file not found in $PATH, out: ``';
+    expect(isAuthFailure(failure(stderr))).toBe(true);
+    expect(isTransientFailure(failure(stderr))).toBe(false);
+  });
+
   it('retries a timed-out call but not a missing image', () => {
     expect(isTransientFailure(failure('', null))).toBe(true);
     expect(
