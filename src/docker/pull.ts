@@ -136,13 +136,16 @@ async function pullWithLogin(
   });
 }
 
-export async function pullImage(
-  docker: DockerCli,
-  image: string,
-  credentials: RegistryCredentials | null,
-  settings: PullSettings,
-  log: JobLog,
-): Promise<void> {
+export interface PullRequest {
+  docker: DockerCli;
+  image: string;
+  /** The workflow's `credentials:`, if it gave any. */
+  credentials: RegistryCredentials | null;
+  settings: PullSettings;
+  log: JobLog;
+}
+
+async function pullImage({ docker, image, credentials, settings, log }: PullRequest): Promise<void> {
   if (!credentials?.username || !credentials.password) return pullThroughConfig(docker, image, settings, log);
   log.mask(credentials.password);
   const registry = registryOf(image);
@@ -177,15 +180,10 @@ export async function pullImage(
  * auth refusal) and the image is already on this Docker host, uses that copy and says so: images built
  * on the runner host, or a registry outage, need not fail the job.
  */
-export async function pullOrUseLocal(
-  docker: DockerCli,
-  image: string,
-  credentials: RegistryCredentials | null,
-  settings: PullSettings,
-  log: JobLog,
-): Promise<void> {
+export async function pullOrUseLocal(request: PullRequest): Promise<void> {
+  const { docker, image, settings, log } = request;
   try {
-    await pullImage(docker, image, credentials, settings, log);
+    await pullImage(request);
   } catch (error) {
     if (!settings.localFallback || error instanceof PullAuthError) throw error;
     const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', '--', image]);

@@ -1,6 +1,7 @@
 // What every command works with: settings, the docker CLI and the job log.
 import type { DockerCli } from '../docker/docker-cli';
-import type { PullSettings } from '../docker/pull';
+import type { PullRequest } from '../docker/pull';
+import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import type { HookConfig } from './config';
 
@@ -12,15 +13,26 @@ export interface HookContext {
   runnerId: string;
 }
 
-export function pullSettings(context: HookContext): PullSettings {
+/** What a pull of `image` needs, with the settings of this hook call. */
+export function pullRequest(
+  context: HookContext,
+  image: string,
+  credentials: RegistryCredentials | null,
+): PullRequest {
   const { config } = context;
   return {
-    dockerConfigDir: config.dockerConfigDir,
-    privateBase: config.privateBase,
-    attempts: config.pullAttempts,
-    baseDelayMs: config.retryBaseDelayMs,
-    helperFallback: config.features['helper-fallback'],
-    localFallback: config.features['local-fallback'],
+    docker: context.docker,
+    image,
+    credentials,
+    log: context.log,
+    settings: {
+      dockerConfigDir: config.dockerConfigDir,
+      privateBase: config.privateBase,
+      attempts: config.pullAttempts,
+      baseDelayMs: config.retryBaseDelayMs,
+      helperFallback: config.features['helper-fallback'],
+      localFallback: config.features['local-fallback'],
+    },
   };
 }
 

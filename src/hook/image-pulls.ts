@@ -2,7 +2,7 @@
 // that each container can be created as soon as its own image is there.
 import { pullOrUseLocal } from '../docker/pull';
 import type { HookContainer } from '../protocol/hook-types';
-import { pullSettings, type HookContext } from './context';
+import { pullRequest, type HookContext } from './context';
 
 /** Image -> its pull, resolving with the seconds it took. */
 export type ImagePulls = Map<string, Promise<number>>;
@@ -17,7 +17,7 @@ export function startPulls(
     if (pulls.has(input.image)) continue;
     const pull = async () => {
       const started = Date.now();
-      await pullOrUseLocal(context.docker, input.image, input.registry, pullSettings(context), context.log);
+      await pullOrUseLocal(pullRequest(context, input.image, input.registry));
       return (Date.now() - started) / 1000;
     };
     const pending = context.config.features.parallel ? pull() : previous.then(pull);

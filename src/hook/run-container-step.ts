@@ -8,7 +8,7 @@ import { checkContainerSyntax } from '../docker/input-syntax';
 import { pullOrUseLocal } from '../docker/pull';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
-import { pullSettings, type HookContext } from './context';
+import { pullRequest, type HookContext } from './context';
 import { labelsFor, type HookState } from './state';
 import { runStepProcess } from './step-process';
 
@@ -23,8 +23,7 @@ export async function runContainerStep(
   checkContainerSyntax(args, 'args');
   const labels = labelsFor(context.runnerId, state?.jobId ?? null);
   const image = args.image ?? (await buildImage(context, args.dockerfile as string, labels));
-  if (args.image)
-    await pullOrUseLocal(context.docker, args.image, args.registry, pullSettings(context), context.log);
+  if (args.image) await pullOrUseLocal(pullRequest(context, args.image, args.registry));
   try {
     await withContainerEnv(context, withActionsDefaults(args.environmentVariables), async (env) => {
       const spec: ContainerSpec = {

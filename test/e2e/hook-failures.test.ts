@@ -48,14 +48,17 @@ describe('hook, failures', () => {
     expect(lines[0]).toContain(message);
   });
 
-  it('rejects unbalanced quotes in options before creating anything', async () => {
+  /** prepare_job of a job container with these workflow options, which must fail. */
+  async function failingPrepare(options: string): Promise<TestRunner> {
     runner = testRunner();
-    const container = jobContainer(
-      { image: ecr('dockhand/shell:1'), options: '--label "unbalanced' },
-      runner.replayer.layout,
-    );
+    const container = jobContainer({ image: ecr('dockhand/shell:1'), options }, runner.replayer.layout);
     const prepare = await runner.replayer.prepareJob({ container, services: [] });
     expect(prepare.exitCode).not.toBe(0);
+    return runner;
+  }
+
+  it('rejects unbalanced quotes in options before creating anything', async () => {
+    runner = await failingPrepare('--label "unbalanced');
     expect(runner.output()).toMatch(
       /^::error::dockhand prepare_job: invalid args\.container\.createOptions '--label "unbalanced'/m,
     );
@@ -90,14 +93,8 @@ describe('hook, failures', () => {
   });
 
   it('fails prepare_job when the job container exits at once, with its logs', async () => {
-    runner = testRunner();
-    const container = jobContainer(
-      { image: ecr('dockhand/shell:1'), options: '--entrypoint sh' },
-      runner.replayer.layout,
-    );
     // `sh -f /dev/null` runs an empty script and exits: the job container is gone before any step.
-    const prepare = await runner.replayer.prepareJob({ container, services: [] });
-    expect(prepare.exitCode).not.toBe(0);
+    runner = await failingPrepare('--entrypoint sh');
     expect(runner.output()).toMatch(
       /::error::dockhand prepare_job: the job container \(.*dockhand\/shell:1\) is exited/,
     );
