@@ -8,6 +8,7 @@ import { runHookProcess } from '../hook/main';
 void runHookProcess({
   stdin: readFileSync(0, 'utf8'),
   env: process.env,
-  stdout: process.stdout,
+  // Touched only when something is printed: a step prints nothing itself, and opening stdout costs.
+  stdout: { write: (text: string) => process.stdout.write(text) },
   system: { homedir: homedir(), tmpdir: tmpdir() },
 }).then((code) => (process.exitCode = code));

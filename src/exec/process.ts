@@ -35,7 +35,9 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const output = options.inheritOutput ? 'inherit' : 'pipe';
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', output, output] });
+    // No input: stdin is /dev/null (closed at once for the child, and no pipe for us to set up).
+    const input = options.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: [input, output, output] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -48,7 +50,7 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
       options.onStderr?.(chunk);
     });
     child.stdin?.on('error', () => {}); // a child that exits without reading stdin is not our failure
-    child.stdin?.end(options.input ?? '');
+    child.stdin?.end(options.input);
     const timer =
       options.timeoutMs === undefined
         ? undefined
