@@ -5,11 +5,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runProcess } from '../src/exec';
-import { createReplayer, jobContainer, scriptStep, serviceContainer } from '../src/replay';
+import { createReplayer, jobContainer, scriptStep, serviceContainer, type HookCall } from '../src/replay';
 import { distDir, loadStack } from '../test/support/stack';
-import { baselineCleanup, baselinePrepare, baselineStep } from './hook-baseline';
+import { baselineCleanup, baselinePrepare, baselineStep, type BaselineJob } from './hook-baseline';
 
-const REPS = Number(process.env.BENCH_REPS ?? 3);
+// An even number of runs, so that each of baseline and dockhand goes first in half of them.
+const REPS = Number(process.env.BENCH_REPS ?? 4);
 const STEPS = 20;
 const stack = loadStack();
 const env = {
@@ -28,7 +29,7 @@ const aliases = ['web', 'web-2', 'web-3'];
 
 type Phase = 'prepare_job' | 'script step' | 'cleanup_job';
 const samples = new Map<string, number[]>();
-const record = (key: string, ms: number) => samples.set(key, [...(samples.get(key) ?? []), ms]);
+const record = (key: string, ms: number): void => void samples.set(key, [...(samples.get(key) ?? []), ms]);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 async function removeRegistryImages(): Promise<void> {
@@ -45,7 +46,18 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function runOnce(scenario: string, cold: boolean): Promise<void> {
+/** Runs the two in order, or in reverse order when `turn` is odd. */
+async function inTurn(turn: number, pair: [() => Promise<void>, () => Promise<void>]): Promise<void> {
+  for (const task of turn % 2 === 0 ? pair : [...pair].reverse()) await task();
+}
+
+/** A hook call's duration, once it is known to have succeeded. */
+function checked(call: HookCall): number {
+  if (call.exitCode !== 0) throw new Error(`${call.command} failed: ${call.stdout}${call.stderr}`);
+  return call.durationMs;
+}
+
+async function runOnce(scenario: string, cold: boolean, rep: number): Promise<void> {
   const root = mkdtempSync(path.join(tmpdir(), 'dockhand-bench-'));
   try {
     const replayer = createReplayer({
@@ -61,39 +73,48 @@ async function runOnce(scenario: string, cold: boolean): Promise<void> {
       scriptStep({ script: `echo step ${i}` }, replayer.layout),
     );
 
-    // Both jobs run side by side and their steps alternate, so that load from elsewhere on the machine
-    // hits baseline and dockhand alike.
-    if (cold) await removeRegistryImages();
-    let baseline: Awaited<ReturnType<typeof baselinePrepare>> | undefined;
-    record(
-      `${scenario}|prepare_job|baseline`,
-      await timed(async () => (baseline = await baselinePrepare(env, job, services, aliases))),
-    );
-    if (cold) await removeRegistryImages();
-    const prepare = await replayer.prepareJob({ container: job, services });
-    if (prepare.exitCode !== 0) throw new Error(`prepare_job failed: ${prepare.stdout}${prepare.stderr}`);
-    record(`${scenario}|prepare_job|dockhand`, prepare.durationMs);
-
-    const baselineJobContainer = baseline?.ids[0] as string;
-    for (const step of steps) {
-      const node = await runProcess([process.execPath, '-e', '0'], { env });
-      const command = [step.entryPoint, ...step.entryPointArgs];
-      const exec = await timed(() =>
-        baselineStep(env, baselineJobContainer, step.workingDirectory, step.environmentVariables, command),
-      );
-      record(`${scenario}|script step|baseline`, node.durationMs + exec);
-      const call = await replayer.runScriptStep(step);
-      if (call.exitCode !== 0) throw new Error(`step failed: ${call.stdout}`);
-      record(`${scenario}|script step|dockhand`, call.durationMs);
+    // Both jobs run side by side. Which one goes first alternates (per run for prepare and cleanup, per
+    // step for steps), so neither always meets the other's containers or the machine's other load.
+    let baseline: BaselineJob | undefined;
+    await inTurn(rep, [
+      async () => {
+        if (cold) await removeRegistryImages();
+        const ms = await timed(async () => (baseline = await baselinePrepare(env, job, services, aliases)));
+        record(`${scenario}|prepare_job|baseline`, ms);
+      },
+      async () => {
+        if (cold) await removeRegistryImages();
+        record(
+          `${scenario}|prepare_job|dockhand`,
+          checked(await replayer.prepareJob({ container: job, services })),
+        );
+      },
+    ]);
+    const baselineJob = baseline as BaselineJob;
+    for (const [index, step] of steps.entries()) {
+      await inTurn(index, [
+        async () => {
+          const node = await runProcess([process.execPath, '-e', '0'], { env });
+          const command = [step.entryPoint, ...step.entryPointArgs];
+          const exec = await timed(() =>
+            baselineStep(
+              env,
+              baselineJob.ids[0] as string,
+              step.workingDirectory,
+              step.environmentVariables,
+              command,
+            ),
+          );
+          record(`${scenario}|script step|baseline`, node.durationMs + exec);
+        },
+        async () => record(`${scenario}|script step|dockhand`, checked(await replayer.runScriptStep(step))),
+      ]);
     }
-
-    record(
-      `${scenario}|cleanup_job|baseline`,
-      await timed(() => baselineCleanup(env, baseline as NonNullable<typeof baseline>)),
-    );
-    const cleanup = await replayer.cleanupJob();
-    if (cleanup.exitCode !== 0) throw new Error(`cleanup_job failed: ${cleanup.stdout}`);
-    record(`${scenario}|cleanup_job|dockhand`, cleanup.durationMs);
+    await inTurn(rep, [
+      async () =>
+        record(`${scenario}|cleanup_job|baseline`, await timed(() => baselineCleanup(env, baselineJob))),
+      async () => record(`${scenario}|cleanup_job|dockhand`, checked(await replayer.cleanupJob())),
+    ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -112,7 +133,7 @@ async function main(): Promise<void> {
   for (let rep = 1; rep <= REPS; rep++) {
     for (const [scenario, cold] of scenarios) {
       process.stderr.write(`bench: ${scenario}, run ${rep} of ${REPS}\n`);
-      await runOnce(scenario, cold);
+      await runOnce(scenario, cold, rep);
     }
   }
   console.log(
