@@ -76,4 +76,36 @@ describe('hook, login path', () => {
     );
     expect(runner.output()).toContain('"credHelpers": {"registry.dockhand.test": "<helper>"}');
   });
+
+  it('passes HOOK_ENV_PASSTHROUGH variables to a credential helper that needs them, and only then', async () => {
+    // A real helper process that answers only when the runner's CORP_VAULT_TOKEN reaches it.
+    const dir = mkdtempSync(path.join(tmpdir(), 'dockhand-env-helper-'));
+    configs.push(dir);
+    const helper = path.join(dir, 'docker-credential-needs-env');
+    writeFileSync(
+      helper,
+      `#!/bin/sh\n[ "$1" = get ] && [ "$CORP_VAULT_TOKEN" = let-me-in ] || { echo "no vault token" >&2; exit 1; }\n` +
+        `printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}' ${stack.registries.plain} ${secrets.plainUser} '${secrets.plainPassword}'\n`,
+      { mode: 0o700 },
+    );
+    writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({ credHelpers: { [stack.registries.plain]: 'needs-env' } }),
+    );
+    const env = {
+      HOOK_DOCKER_CONFIG: dir,
+      PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+      CORP_VAULT_TOKEN: 'let-me-in',
+    };
+    const noCredentials = { container: { image: plain('dockhand/shell:1') }, steps: [] };
+
+    runner = testRunner(env);
+    expect((await replayJob(runner.replayer, noCredentials)).prepare?.exitCode).not.toBe(0);
+    expect(runner.output()).toContain('no vault token');
+    runner.dispose();
+
+    runner = testRunner({ ...env, HOOK_ENV_PASSTHROUGH: 'CORP_VAULT_*' });
+    const result = await replayJob(runner.replayer, noCredentials);
+    expect(result.ok, runner.output()).toBe(true);
+  });
 });
