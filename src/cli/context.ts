@@ -1,0 +1,20 @@
+// What every command is given: the typed configuration the entrypoint read once, and where to write.
+
+export interface CliConfig {
+  /** The environment dockhand was started with (the runner's own environment, for doctor). */
+  env: Readonly<Record<string, string>>;
+  home: string;
+  /** Folder holding the bundles next to dist/cli.js (hook.js, ecr-login.js). */
+  distDir: string;
+  /** The node running dockhand, used when a runner has no Node 20 of its own to check with. */
+  nodePath: string;
+}
+
+export interface Output {
+  line(text: string): void;
+}
+
+/** A failure the user can fix: shown as one line, no stack trace. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
