@@ -88,10 +88,18 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
     }
     const wantService = target === PRIVATE_TARGET ? 'ecr' : 'ecr-public';
     if (scope.service !== wantService) {
-      return awsError(400, 'InvalidSignatureException', `credential scope names service '${scope.service}', expected '${wantService}'`);
+      return awsError(
+        400,
+        'InvalidSignatureException',
+        `credential scope names service '${scope.service}', expected '${wantService}'`,
+      );
     }
     if (target === PUBLIC_TARGET && scope.region !== 'us-east-1') {
-      return awsError(400, 'InvalidSignatureException', `ECR Public is only in us-east-1, not '${scope.region}'`);
+      return awsError(
+        400,
+        'InvalidSignatureException',
+        `ECR Public is only in us-east-1, not '${scope.region}'`,
+      );
     }
     const registryIds = Array.isArray(body.registryIds) ? body.registryIds.map(String) : [];
     switch (consumeFault()) {
@@ -111,11 +119,20 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
         break;
     }
     if (target === PUBLIC_TARGET) {
-      return { status: 200, body: { authorizationData: tokenFor(options.publicPassword ?? options.password) } };
+      return {
+        status: 200,
+        body: { authorizationData: tokenFor(options.publicPassword ?? options.password) },
+      };
     }
-    const unknown = registryIds.find((id) => !/^\d{12}$/.test(id) || (options.accounts && !options.accounts.includes(id)));
+    const unknown = registryIds.find(
+      (id) => !/^\d{12}$/.test(id) || (options.accounts && !options.accounts.includes(id)),
+    );
     if (unknown !== undefined) {
-      return awsError(400, 'InvalidParameterException', `Invalid parameter at 'registryIds' failed to satisfy constraint: '${unknown}'`);
+      return awsError(
+        400,
+        'InvalidParameterException',
+        `Invalid parameter at 'registryIds' failed to satisfy constraint: '${unknown}'`,
+      );
     }
     const accounts = registryIds.length > 0 ? registryIds : [options.accounts?.[0] ?? '123456789012'];
     return {
@@ -160,7 +177,12 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
       hanging.add(res);
       return;
     }
-    send(res, result.status, result.body, result.status >= 400 ? (result.body as { __type: string }).__type : undefined);
+    send(
+      res,
+      result.status,
+      result.body,
+      result.status >= 400 ? (result.body as { __type: string }).__type : undefined,
+    );
   }
 
   function control(url: string, method: string, raw: string, res: ServerResponse): void {
@@ -187,7 +209,9 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
   }
 
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => send(res, 500, { __type: 'InternalFailure', message: String(err) }));
+    handle(req, res).catch((err: unknown) =>
+      send(res, 500, { __type: 'InternalFailure', message: String(err) }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -214,7 +238,9 @@ interface Scope {
 /** Reads `Credential=AKID/20261125/us-east-1/ecr/aws4_request` out of a SigV4 Authorization header. */
 export function parseScope(authorization: string): Scope {
   const m = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization);
-  return m ? { accessKeyId: m[1]!, region: m[2]!, service: m[3]! } : { accessKeyId: '', region: '', service: '' };
+  return m
+    ? { accessKeyId: m[1]!, region: m[2]!, service: m[3]! }
+    : { accessKeyId: '', region: '', service: '' };
 }
 
 function awsError(status: number, type: string, message: string): Answer {
