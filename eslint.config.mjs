@@ -34,6 +34,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // Plain CommonJS programs (test fixtures started as processes).
+    files: ['**/*.js', '**/*.cjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   layer('src/protocol', ['exec', 'docker', 'hook', 'ecr', 'replay', 'cli', 'bin']),
   layer('src/exec', ['protocol', 'docker', 'hook', 'ecr', 'replay', 'cli', 'bin'], { mayExec: true }),
   layer('src/docker', ['hook', 'ecr', 'replay', 'cli', 'bin']),

@@ -1,0 +1,132 @@
+// Calls a container hook exactly as the runner does: `<root>/externals/node20/bin/node <hook>` with the
+// runner's environment, cwd = the host workspace, a new EMPTY response file created first, one compact
+// JSON line (nulls included) on stdin and stdin closed; then reads the response as the runner would.
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { runProcess } from '../exec/process';
+import type {
+  HookArgsByCommand,
+  HookCommand,
+  HookInput,
+  PrepareJobArgs,
+  PrepareJobResponse,
+  RunContainerStepArgs,
+  RunScriptStepArgs,
+} from '../protocol/hook-types';
+import { checkPrepareJobResponse, nextState, parseResponseFile } from './checks';
+import { createRunnerLayout, type RunnerLayout } from './layout';
+
+export interface ReplayerOptions {
+  /** Absolute path of the hook script (`.js`). */
+  hookPath: string;
+  /** The runner's root folder; its layout is created. */
+  runnerRoot: string;
+  /** The runner process's own environment (what `.env` and the service gave it): nothing else is inherited. */
+  env: Record<string, string>;
+  repository?: string;
+  runnerName?: string;
+  /** The node that runs the hook; `<root>/externals/node20/bin/node` by default, as the runner does. */
+  nodePath?: string;
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface HookCall<R = unknown> {
+  command: HookCommand;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** The response as the runner read it; null when the file was empty or the hook failed. */
+  response: R | null;
+  durationMs: number;
+}
+
+export interface Replayer {
+  layout: RunnerLayout;
+  /** The state the runner would send with the next call. */
+  readonly state: unknown;
+  prepareJob(args: PrepareJobArgs): Promise<HookCall<PrepareJobResponse>>;
+  runScriptStep(args: RunScriptStepArgs): Promise<HookCall>;
+  runContainerStep(args: RunContainerStepArgs): Promise<HookCall>;
+  cleanupJob(): Promise<HookCall>;
+}
+
+export function hookEnvironment(
+  layout: RunnerLayout,
+  base: Record<string, string>,
+  runnerName: string,
+): Record<string, string> {
+  return {
+    ...base,
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_WORKSPACE: layout.workspace,
+    GITHUB_REPOSITORY: layout.repository,
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_NUMBER: '1',
+    GITHUB_JOB: 'test',
+    RUNNER_NAME: runnerName,
+    RUNNER_OS: 'Linux',
+    RUNNER_ARCH: 'X64',
+    RUNNER_TEMP: layout.temp,
+    RUNNER_WORKSPACE: path.dirname(layout.workspace),
+    RUNNER_TOOL_CACHE: layout.toolCache,
+  };
+}
+
+export function createReplayer(options: ReplayerOptions): Replayer {
+  const layout = createRunnerLayout(options.runnerRoot, options.repository);
+  const env = hookEnvironment(layout, options.env, options.runnerName ?? 'self-hosted-1');
+  const node = options.nodePath ?? layout.node;
+  let state: unknown = null;
+
+  async function call<C extends HookCommand>(command: C, args: HookArgsByCommand[C]): Promise<HookCall> {
+    const responseFile = path.join(layout.responses, `${randomUUID()}.json`);
+    writeFileSync(responseFile, '');
+    const input: HookInput<C> = { command, responseFile, args, state };
+    try {
+      const result = await runProcess([node, options.hookPath], {
+        cwd: layout.workspace,
+        env,
+        input: JSON.stringify(input) + '\n',
+        onStdout: (chunk) => options.onOutput?.(chunk, 'stdout'),
+        onStderr: (chunk) => options.onOutput?.(chunk, 'stderr'),
+      });
+      const ok = result.exitCode === 0;
+      const response = ok ? parseResponseFile(readFileSync(responseFile, 'utf8')) : null;
+      if (ok) state = nextState(response, state);
+      return {
+        command,
+        exitCode: result.exitCode,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        response,
+        durationMs: result.durationMs,
+      };
+    } finally {
+      rmSync(responseFile, { force: true });
+    }
+  }
+
+  return {
+    layout,
+    get state() {
+      return state;
+    },
+    async prepareJob(args) {
+      const result = await call('prepare_job', args);
+      if (result.exitCode !== 0) return { ...result, response: null };
+      return {
+        ...result,
+        response: checkPrepareJobResponse(result.response as Record<string, unknown> | null, args),
+      };
+    },
+    runScriptStep: (args) => call('run_script_step', args),
+    runContainerStep: (args) => call('run_container_step', args),
+    cleanupJob: async () => {
+      // The runner ignores cleanup_job's response.
+      const result = await call('cleanup_job', {});
+      return { ...result, response: null };
+    },
+  };
+}
