@@ -1,6 +1,7 @@
 // `dockhand <command>`: parses the command line and dispatches; returns the exit code.
 import { parseArgs } from 'node:util';
 import { UsageError, type CliConfig, type Output } from './context';
+import { doctor } from './doctor/command';
 import { install, uninstall } from './install/command';
 
 const USAGE = `usage: dockhand <command> [options]
@@ -62,6 +63,8 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
     case 'uninstall':
       await uninstall({ runner: required(values.runner, '--runner'), dryRun }, out);
       return 0;
+    case 'doctor':
+      return doctor({ runner: required(values.runner, '--runner'), json: values.json ?? false }, config, out);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)} (see 'dockhand --help')`);
   }
