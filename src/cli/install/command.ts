@@ -1,4 +1,5 @@
 // `dockhand install` and `dockhand uninstall`: plan from what is on disk, show it, then apply it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError, type CliConfig, type Output } from '../context';
 import { getEnvValue, parseEnvText } from '../env-file';
@@ -9,6 +10,8 @@ import { applyChanges, readAll, readIfExists, removeEmptyDirs } from './files';
 import { parseManifest } from './manifest';
 import { BACKUP_SUFFIX, installPaths, planInstall } from './plan-install';
 import { planUninstall } from './plan-uninstall';
+
+const REQUIRED_BUNDLES = ['hook.js', 'ecr-login.js'];
 
 export interface InstallOptions {
   runner: string;
@@ -30,15 +33,21 @@ function readManifest(layout: RunnerLayout) {
   return text === null ? null : parseManifest(text, file);
 }
 
+/** Every bundle beside dist/cli.js except the CLI itself: the hook, the helper and what they load. */
 function readBundles(distDir: string): Record<string, string> {
-  const bundles: Record<string, string> = {};
-  for (const name of ['hook.js', 'ecr-login.js']) {
-    const text = readIfExists(path.join(distDir, name));
-    if (text === null)
+  for (const name of REQUIRED_BUNDLES) {
+    if (!existsSync(path.join(distDir, name))) {
       throw new UsageError(`${path.join(distDir, name)} is missing: run 'npm run build' first`);
-    bundles[name] = text;
+    }
   }
-  return bundles;
+  const names = readdirSync(distDir).filter((name) => name.endsWith('.js') && name !== 'cli.js');
+  return Object.fromEntries(names.map((name) => [name, readFileSync(path.join(distDir, name), 'utf8')]));
+}
+
+/** The files install manages in its own folder, for the bundles named. */
+function ownFiles(layout: RunnerLayout, bundles: string[]): Record<string, string | null> {
+  const paths = installPaths(layout);
+  return readAll([...bundles.map(paths.bundle), paths.launcher, paths.manifest]);
 }
 
 interface Messages {
@@ -86,20 +95,20 @@ export async function install(options: InstallOptions, config: CliConfig, out: O
     );
   }
   const configFile = path.join(dockerConfigDir, 'config.json');
+  const bundles = readBundles(config.distDir);
   const request = {
     layout,
     dockerConfigDir,
     registries,
-    bundles: readBundles(config.distDir),
+    bundles,
     fallbackPath: config.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
   };
-  const paths = installPaths(layout);
   const changes = planInstall(request, {
     envText,
     dockerConfigText: readIfExists(configFile),
     backupExists: readIfExists(`${configFile}${BACKUP_SUFFIX}`) !== null,
     manifest,
-    installedFiles: readAll([paths.hook, paths.ecrLogin, paths.launcher, paths.manifest]),
+    installedFiles: ownFiles(layout, [...Object.keys(bundles), ...(manifest?.bundles ?? [])]),
   });
   await show(changes, options.dryRun, out, {
     unchanged: `dockhand is already installed in ${layout.root} with these settings: nothing to change`,
@@ -121,7 +130,7 @@ export async function uninstall(options: { runner: string; dryRun: boolean }, ou
     envText: readIfExists(layout.envFile),
     dockerConfigText: readIfExists(configFile),
     backupText: manifest.dockerConfig.backup === null ? null : readIfExists(manifest.dockerConfig.backup),
-    installedFiles: readAll([paths.hook, paths.ecrLogin, paths.launcher, paths.manifest]),
+    installedFiles: ownFiles(layout, manifest.bundles),
   });
   await show(changes, options.dryRun, out, {
     unchanged: `dockhand's settings are already gone from ${layout.root}: nothing to change`,

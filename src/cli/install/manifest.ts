@@ -7,6 +7,8 @@ const PreviousValues = v.record(v.string(), v.nullable(v.string()));
 
 export const ManifestSchema = v.object({
   version: v.literal(1),
+  /** File names of the bundles copied into <runner>/.dockhand. */
+  bundles: v.array(v.string()),
   dockerConfig: v.object({
     dir: v.string(),
     /** config.json existed before the first install. */

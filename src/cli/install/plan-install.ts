@@ -23,7 +23,7 @@ export interface InstallRequest {
   layout: RunnerLayout;
   dockerConfigDir: string;
   registries: RegistryHelper[];
-  /** The bundles to install, by file name (hook.js, ecr-login.js). */
+  /** The bundles to install, by file name: hook.js, ecr-login.js and whatever they load beside them. */
   bundles: Record<string, string>;
   /** PATH to start from when .env has none: the runner otherwise inherits its service's PATH. */
   fallbackPath: string;
@@ -33,6 +33,7 @@ export function installPaths(layout: RunnerLayout) {
   const binDir = path.join(layout.dockhandDir, 'bin');
   return {
     binDir,
+    bundle: (name: string) => path.join(layout.dockhandDir, name),
     hook: path.join(layout.dockhandDir, 'hook.js'),
     ecrLogin: path.join(layout.dockhandDir, 'ecr-login.js'),
     launcher: path.join(binDir, 'docker-credential-ecr-login'),
@@ -95,8 +96,10 @@ export function planInstall(request: InstallRequest, state: InstallState): FileC
   for (const [key, value] of Object.entries(settings))
     envAfter = setEnvLine(envAfter, key, `${key}=${value}`);
 
+  const bundleNames = Object.keys(request.bundles).sort();
   const manifest: Manifest = {
     version: 1,
+    bundles: bundleNames,
     dockerConfig: {
       dir: request.dockerConfigDir,
       existed: recorded?.dockerConfig.existed ?? configText !== null,
@@ -127,8 +130,11 @@ export function planInstall(request: InstallRequest, state: InstallState): FileC
   });
   // Order matters: the hook is switched on in .env last, once everything it needs is in place.
   return effective([
-    file(paths.hook, request.bundles['hook.js'] ?? '', 0o644, 'summary'),
-    file(paths.ecrLogin, request.bundles['ecr-login.js'] ?? '', 0o644, 'summary'),
+    ...bundleNames.map((name) => file(paths.bundle(name), request.bundles[name] ?? '', 0o644, 'summary')),
+    // Bundles an earlier version installed and this one no longer has.
+    ...(recorded?.bundles ?? [])
+      .filter((name) => !(name in request.bundles))
+      .map((name) => ({ ...file(paths.bundle(name), '', 0o644, 'summary'), after: null })),
     file(paths.launcher, launcherScript(request.layout), 0o755, 'lines'),
     file(paths.manifest, formatManifest(manifest), 0o644, 'summary'),
     ...(makeBackup

@@ -61,8 +61,7 @@ export function planUninstall(layout: RunnerLayout, state: UninstallState): File
     },
     ...(recorded.backup === null ? [] : [{ ...remove(recorded.backup), before: state.backupText }]),
     remove(paths.launcher),
-    remove(paths.ecrLogin),
-    remove(paths.hook),
+    ...state.manifest.bundles.map((name) => remove(paths.bundle(name))),
     remove(paths.manifest),
   ]);
 }

@@ -53,8 +53,8 @@ describe('install and uninstall plans', () => {
   it('installs bundles, launcher, backup, merged config and .env, the .env last', () => {
     const changes = planInstall(request, installState(before));
     expect(changes.map((c) => c.path)).toEqual([
-      paths.hook,
       paths.ecrLogin,
+      paths.hook,
       paths.launcher,
       paths.manifest,
       `${configFile}.dockhand-backup`,
@@ -96,6 +96,13 @@ describe('install and uninstall plans', () => {
       auths: { x: { auth: 'eA==' } },
       credHelpers: { '123456789012.dkr.ecr.us-east-1.amazonaws.com': 'old', 'other.example': 'pass' },
     });
+  });
+
+  it('removes a bundle an earlier install put there that the new build no longer has', () => {
+    const older = { ...request, bundles: { ...request.bundles, 'old-part.js': 'x' } };
+    const installed = apply(before, planInstall(older, installState(before)));
+    const upgrade = planInstall(request, installState(installed));
+    expect(upgrade.filter((c) => c.after === null).map((c) => c.path)).toEqual([paths.bundle('old-part.js')]);
   });
 
   it('removes files it created from nothing', () => {
