@@ -6,8 +6,6 @@ export interface CliConfig {
   home: string;
   /** Folder holding the bundles next to dist/cli.js (hook.js, ecr-login.js). */
   distDir: string;
-  /** The node running dockhand, used when a runner has no Node 20 of its own to check with. */
-  nodePath: string;
 }
 
 export interface Output {

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliConfig, type Output } from './context';
 import { doctor } from './doctor/command';
 import { install, uninstall } from './install/command';
+import { run } from './run/command';
 
 const USAGE = `usage: dockhand <command> [options]
 
@@ -12,7 +13,9 @@ commands:
   uninstall --runner <dir> [--dry-run]
             put back what install changed
   doctor    --runner <dir> [--json]
-            check the setup, one line per check, with a fix for each failure`;
+            check the setup, one line per check, with a fix for each failure
+  run       <workflow.yml> --job <id> [--hook <hook.js>]
+            play one job's containers and run:/docker:// steps through the hook on this machine`;
 
 const OPTIONS = {
   runner: { type: 'string' },
@@ -20,6 +23,8 @@ const OPTIONS = {
   'docker-config': { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
+  job: { type: 'string' },
+  hook: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -39,7 +44,9 @@ function required(value: string | undefined, flag: string): string {
 
 async function dispatch(argv: string[], config: CliConfig, out: Output): Promise<number> {
   const { values, positionals } = parse(argv);
-  const [command, ...rest] = positionals;
+  const [command, ...operands] = positionals;
+  // Only `run` takes an operand: the workflow file.
+  const [workflow, ...rest] = command === 'run' ? operands : [undefined, ...operands];
   if (values.help || command === undefined || command === 'help') {
     out.line(USAGE);
     return 0;
@@ -65,6 +72,16 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
       return 0;
     case 'doctor':
       return doctor({ runner: required(values.runner, '--runner'), json: values.json ?? false }, config, out);
+    case 'run':
+      return run(
+        {
+          workflow: required(workflow, '<workflow.yml>'),
+          job: required(values.job, '--job'),
+          hook: values.hook,
+        },
+        config,
+        out,
+      );
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)} (see 'dockhand --help')`);
   }
