@@ -23,20 +23,26 @@ export function findOnPath(name: string, searchPath: string | undefined): string
 }
 
 export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
-  const docker = findOnPath('docker', setup.dockerEnv.PATH);
+  // The hook takes HOOK_DOCKER_PATH, else the first docker on its PATH.
+  const docker = setup.hookEnv.HOOK_DOCKER_PATH || findOnPath('docker', setup.hookEnv.PATH);
   if (docker === undefined) {
     return [
       fail(
         'docker CLI',
-        `docker is not on the PATH the hook gives docker (${setup.dockerEnv.PATH ?? 'PATH unset'})`,
-        'install the docker CLI, or add its folder to PATH in the runner .env',
+        `docker is not on the runner's PATH (${setup.hookEnv.PATH ?? 'PATH unset'})`,
+        'install the docker CLI, add its folder to PATH in the runner .env, or set HOOK_DOCKER_PATH',
       ),
     ];
   }
-  const server = await runProcess([docker, 'version', '--format', '{{.Server.Version}}'], {
-    env: setup.dockerEnv,
-    timeoutMs: 20_000,
-  });
+  let server;
+  try {
+    server = await runProcess([docker, 'version', '--format', '{{.Server.Version}}'], {
+      env: setup.dockerEnv,
+      timeoutMs: 20_000,
+    });
+  } catch (error) {
+    return [fail('docker CLI', (error as Error).message, 'fix HOOK_DOCKER_PATH or PATH in the runner .env')];
+  }
   const cli = pass('docker CLI', docker);
   if (server.exitCode === 0)
     return [cli, pass('docker daemon', `reachable, version ${server.stdout.trim()}`)];

@@ -33,22 +33,29 @@ export function applyEnvFile(
   return env;
 }
 
+// The hook's rule for docker's environment (the hook branch's src/docker/cli-env.ts, which this mirrors
+// until it lands on main): these names, DOCKER_* and AWS_*, proxies in any case, HOOK_ENV_PASSTHROUGH.
 const PASSED_NAMES = new Set([
   'PATH',
   'HOME',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
+  'USER',
+  'TMPDIR',
+  'XDG_RUNTIME_DIR',
   'SSL_CERT_FILE',
   'SSL_CERT_DIR',
   'NODE_EXTRA_CA_CERTS',
+  'AWS_CA_BUNDLE',
 ]);
 const PASSED_PREFIXES = ['DOCKER_', 'AWS_'];
+const PROXIES = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy']);
 
-/** The hook's rule for docker's environment (see the hook's settings): fixed names plus HOOK_ENV_PASSTHROUGH. */
+/** HOOK_ENV_PASSTHROUGH: comma-separated names; an entry ending in `*` is a prefix. */
+function passedThrough(name: string, extra: readonly string[]): boolean {
+  if (PASSED_NAMES.has(name) || PROXIES.has(name.toLowerCase())) return true;
+  if (PASSED_PREFIXES.some((prefix) => name.startsWith(prefix))) return true;
+  return extra.some((entry) => (entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry));
+}
+
 export function dockerEnvOf(
   hookEnv: Record<string, string>,
   dockerConfigDir: string,
@@ -57,13 +64,7 @@ export function dockerEnvOf(
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
-  const passes = (key: string): boolean =>
-    PASSED_NAMES.has(key) ||
-    [...PASSED_PREFIXES, ...extra.filter((n) => n.endsWith('*')).map((n) => n.slice(0, -1))].some((p) =>
-      key.startsWith(p),
-    ) ||
-    extra.includes(key);
-  const env = Object.fromEntries(Object.entries(hookEnv).filter(([key]) => passes(key)));
+  const env = Object.fromEntries(Object.entries(hookEnv).filter(([name]) => passedThrough(name, extra)));
   return { ...env, DOCKER_CONFIG: dockerConfigDir };
 }
 
@@ -75,12 +76,12 @@ export function doctorSetup(
 ): DoctorSetup {
   const envLines = envText === null ? null : parseEnvText(envText);
   const hookEnv = applyEnvFile(baseEnv, envLines ?? []);
-  const [dockerConfigDir, dockerConfigSource] =
-    hookEnv.HOOK_DOCKER_CONFIG !== undefined
-      ? [hookEnv.HOOK_DOCKER_CONFIG, 'HOOK_DOCKER_CONFIG']
-      : hookEnv.DOCKER_CONFIG !== undefined
-        ? [hookEnv.DOCKER_CONFIG, 'DOCKER_CONFIG']
-        : [path.join(hookEnv.HOME ?? home, '.docker'), "the runner user's home"];
+  // Empty values count as unset, as in the hook.
+  const [dockerConfigDir, dockerConfigSource] = hookEnv.HOOK_DOCKER_CONFIG
+    ? [hookEnv.HOOK_DOCKER_CONFIG, 'HOOK_DOCKER_CONFIG']
+    : hookEnv.DOCKER_CONFIG
+      ? [hookEnv.DOCKER_CONFIG, 'DOCKER_CONFIG']
+      : [path.join(hookEnv.HOME || home, '.docker'), "the runner user's home"];
   return {
     layout,
     envLines,
