@@ -1,5 +1,5 @@
 // `dockhand install` / `uninstall` on a scratch runner folder, through the built bundle.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -88,6 +88,23 @@ describe('dockhand install / uninstall', () => {
     expect(existsSync(`${configFile}.dockhand-backup`)).toBe(false);
     expect(existsSync(path.join(scratch.runner, '.dockhand'))).toBe(false);
     expect(runCli(['uninstall', '--runner', scratch.runner]).stdout).toContain('not installed');
+  });
+
+  it('run as root for a runner user, leaves everything it writes owned by that user', () => {
+    const runnerUid = 1001;
+    execFileSync('chown', ['-R', `${runnerUid}:${runnerUid}`, scratch.runner, scratch.home]);
+    expect(runCli(['install', ...args]).status).toBe(0);
+    const configFile = path.join(scratch.dockerConfig, 'config.json');
+    for (const file of [
+      configFile,
+      `${configFile}.dockhand-backup`,
+      path.join(scratch.runner, '.env'),
+      path.join(scratch.runner, '.dockhand'),
+      path.join(scratch.runner, '.dockhand/bin/docker-credential-ecr-login'),
+      path.join(scratch.runner, '.dockhand/hook.js'),
+    ]) {
+      expect([file, statSync(file).uid]).toEqual([file, runnerUid]);
+    }
   });
 
   it('refuses a folder that is not a runner folder and creates nothing', () => {
