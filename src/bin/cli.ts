@@ -5,7 +5,7 @@ import { main } from '../cli/main';
 const env = Object.fromEntries(
   Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
 );
-const config = { env, home: os.homedir(), distDir: __dirname };
+const config = { env, home: os.homedir(), distDir: __dirname, self: [process.execPath, __filename] };
 const out = { line: (text: string) => process.stdout.write(`${text}\n`) };
 const err = { line: (text: string) => process.stderr.write(`${text}\n`) };
 

@@ -6,6 +6,8 @@ export interface CliConfig {
   home: string;
   /** Folder holding the bundles next to dist/cli.js (hook.js, ecr-login.js). */
   distDir: string;
+  /** How to start this same CLI again (node and cli.js), for checks that need a clean environment. */
+  self: readonly string[];
 }
 
 export interface Output {

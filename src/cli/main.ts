@@ -1,6 +1,7 @@
 // `dockhand <command>`: parses the command line and dispatches; returns the exit code.
 import { parseArgs } from 'node:util';
 import { UsageError, type CliConfig, type Output } from './context';
+import { AWS_PROBE_COMMAND, probeAwsCredentials } from './doctor/aws-probe';
 import { doctor } from './doctor/command';
 import { install, uninstall } from './install/command';
 import { run } from './run/command';
@@ -72,6 +73,9 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
       return 0;
     case 'doctor':
       return doctor({ runner: required(values.runner, '--runner'), json: values.json ?? false }, config, out);
+    case AWS_PROBE_COMMAND: // internal: doctor's AWS check, in the environment docker gets
+      out.line(JSON.stringify(await probeAwsCredentials()));
+      return 0;
     case 'run':
       return run(
         {

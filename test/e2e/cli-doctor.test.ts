@@ -81,6 +81,38 @@ describe('dockhand doctor', () => {
     expect(json.checks.filter((c) => c.status === 'pass').length).toBeGreaterThanOrEqual(12);
   });
 
+  it('passes with ecr-login serving the ECR registries through the ECR API, credentials from .env only', () => {
+    const cacheDir = path.join(scratch.root, 'ecr-cache');
+    setUp(
+      `AWS_ACCESS_KEY_ID=AKIDDOCKHANDDOCTOR\nAWS_SECRET_ACCESS_KEY=doctor-test\nAWS_ENDPOINT_URL_ECR=${stack.emulator.url}\nAWS_ECR_CACHE_DIR=${cacheDir}\n`,
+      [ecrUsEast1, ecrEuWest1],
+    );
+    const result = doctor();
+    for (const line of [
+      'ok   AWS credentials: resolved (access key id ending CTOR)',
+      `ok   credentials for ${ecrUsEast1}: docker-credential-ecr-login gave credentials for user AWS`,
+      `ok   registry ${ecrEuWest1}: accepts the credentials (GET /v2/ 200)`,
+      `ok   ecr-login cache: ${cacheDir} is private (0700)`,
+      'all checks passed',
+    ]) {
+      expect(result.stdout).toContain(line);
+    }
+    expect(result.status).toBe(0);
+  });
+
+  it('fails the AWS line when no AWS credentials resolve, with what to set', () => {
+    // Instance metadata is pointed at a closed local port so the chain ends at once.
+    setUp(
+      `AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9\nAWS_CONFIG_FILE=/nonexistent\nAWS_SHARED_CREDENTIALS_FILE=/nonexistent\nAWS_ENDPOINT_URL_ECR=${stack.emulator.url}\n`,
+      [ecrUsEast1],
+    );
+    const result = doctor();
+    expect(result.stdout).toMatch(
+      /FAIL AWS credentials: the AWS default credential chain found none: .*\n {5}fix: give the runner an instance role/,
+    );
+    expect(result.status).toBe(1);
+  });
+
   it('fails the helper line when the helper is not on the PATH docker gets', () => {
     setUp('', [`${plain}=dockhand-missing`]);
     const result = doctor();

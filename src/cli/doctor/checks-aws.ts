@@ -1,42 +1,46 @@
 // For registries served by ecr-login: AWS credentials resolve, and its token cache is private.
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fail, pass, skip, type CheckResult } from './check';
+import { runProcess } from '../../exec/process';
+import { AWS_PROBE_COMMAND, type AwsProbeResult } from './aws-probe';
+import { fail, firstLine, pass, skip, type CheckResult } from './check';
 import type { DoctorSetup } from './setup';
 
-const AWS_TIMEOUT_MS = 15_000;
+const AWS_TIMEOUT_MS = 20_000;
+const AWS_FIX =
+  'give the runner an instance role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID+AWS_SECRET_ACCESS_KEY / AWS_ROLE_ARN+AWS_WEB_IDENTITY_TOKEN_FILE in the runner .env';
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Resolves credentials with the AWS SDK's default chain, as ecr-login does. The SDK reads the
- * environment doctor runs in, so run doctor as the runner user with the runner's environment.
- */
-export async function checkAwsCredentials(usesEcrLogin: boolean): Promise<CheckResult> {
+/** Resolves AWS credentials as ecr-login will: the SDK's default chain, in the environment docker gets. */
+export async function checkAwsCredentials(
+  setup: DoctorSetup,
+  usesEcrLogin: boolean,
+  self: readonly string[],
+): Promise<CheckResult> {
   const name = 'AWS credentials';
   if (!usesEcrLogin) return skip(name, 'no registry is served by ecr-login');
-  try {
-    const credentials = await withTimeout(
-      defaultProvider()(),
-      AWS_TIMEOUT_MS,
-      'AWS default credential chain',
-    );
-    // The last four characters of the key id say which key without revealing anything usable.
-    return pass(name, `resolved (access key id ending ${credentials.accessKeyId.slice(-4)})`);
-  } catch (error) {
+  const probe = await runProcess([...self, AWS_PROBE_COMMAND], {
+    env: setup.dockerEnv,
+    timeoutMs: AWS_TIMEOUT_MS,
+  });
+  if (probe.timedOut)
     return fail(
       name,
-      `the AWS default credential chain found none: ${(error as Error).message.split('\n')[0]}`,
-      'give the runner an instance role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID+AWS_SECRET_ACCESS_KEY / AWS_ROLE_ARN+AWS_WEB_IDENTITY_TOKEN_FILE in the runner .env',
+      `the AWS default credential chain gave no answer in ${AWS_TIMEOUT_MS / 1000} s`,
+      AWS_FIX,
+    );
+  let result: AwsProbeResult;
+  try {
+    result = JSON.parse(probe.stdout) as AwsProbeResult;
+  } catch {
+    return fail(
+      name,
+      `the credentials probe failed: ${firstLine(probe.stderr)}`,
+      'rebuild dockhand (npm run build)',
     );
   }
+  return result.ok
+    ? pass(name, `resolved (access key id ending ${result.keyIdTail})`)
+    : fail(name, `the AWS default credential chain found none: ${result.reason}`, AWS_FIX);
 }
 
 function modeOf(file: string): number {

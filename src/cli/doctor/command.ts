@@ -28,7 +28,7 @@ export async function runChecks(options: DoctorOptions, config: CliConfig): Prom
   const routes = registryRoutes(dockerConfig);
   results.push(...checkRoutes(routes, setup));
   const usesEcrLogin = routes.some((route) => route.helper === ECR_HELPER);
-  results.push(await checkAwsCredentials(usesEcrLogin));
+  results.push(await checkAwsCredentials(setup, usesEcrLogin, config.self));
   for (const route of routes.filter((r) => r.host !== '*'))
     results.push(...(await checkRegistry(route, setup)));
   results.push(checkCacheDir(setup, usesEcrLogin, config.home));
