@@ -58,28 +58,28 @@ describe('dockhand run', () => {
       'A docker step',
       'Stop containers',
     ]) {
-      expect(summaryRow(result.stdout, step)).toMatch(/ success +\d+\.\d s$/);
+      expect(summaryRow(result.stdout, step), result.stdout).toMatch(/ success +\d+\.\d s$/);
     }
-    expect(result.status).toBe(0);
+    expect(result.status, result.stdout).toBe(0);
   });
 
   it('stops at a failing step, shows it failed and the next one not run, and exits 1', async () => {
     const result = await dockhandRun('failing-step.yml');
     expect(result.stdout).toContain('about to fail');
     expect(result.stdout).not.toContain('never printed\n');
-    expect(summaryRow(result.stdout, 'Fails on purpose')).toMatch(/ failure +\d+\.\d s$/);
-    expect(summaryRow(result.stdout, 'Run echo never printed')).toMatch(/ not run +-$/);
-    expect(summaryRow(result.stdout, 'Stop containers')).toMatch(/ success/);
-    expect(result.status).toBe(1);
+    expect(summaryRow(result.stdout, 'Fails on purpose'), result.stdout).toMatch(/ failure +\d+\.\d s$/);
+    expect(summaryRow(result.stdout, 'Run echo never printed'), result.stdout).toMatch(/ not run +-$/);
+    expect(summaryRow(result.stdout, 'Stop containers'), result.stdout).toMatch(/ success/);
+    expect(result.status, result.stdout).toBe(1);
   });
 
   it('fails Initialize containers on an unhealthy service, runs no step, still cleans up', async () => {
     const result = await dockhandRun('unhealthy-service.yml');
-    expect(result.stdout).toMatch(/unhealthy/);
-    expect(summaryRow(result.stdout, 'Initialize containers')).toMatch(/ failure/);
-    expect(summaryRow(result.stdout, 'Run echo never reached')).toMatch(/ not run/);
-    expect(summaryRow(result.stdout, 'Stop containers')).toMatch(/ success/);
-    expect(result.status).toBe(1);
+    expect(result.stdout, result.stdout).toMatch(/web.*unhealthy/);
+    expect(summaryRow(result.stdout, 'Initialize containers'), result.stdout).toMatch(/ failure/);
+    expect(summaryRow(result.stdout, 'Run echo never reached'), result.stdout).toMatch(/ not run/);
+    expect(summaryRow(result.stdout, 'Stop containers'), result.stdout).toMatch(/ success/);
+    expect(result.status, result.stdout).toBe(1);
   });
 
   it('refuses an unknown job with the jobs the file has', async () => {
