@@ -2,9 +2,9 @@
 // real docker, real credential-helper processes and the real registry.
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSecrets, loadStack } from '../support/stack';
-import { makeScratchRunner, runCli, type Scratch } from './cli-support';
+import { makeScratchRunner, removeScratch, runCli, type Scratch } from './cli-support';
 
 const stack = loadStack();
 const secrets = loadSecrets(stack);
@@ -53,6 +53,8 @@ describe('dockhand doctor', () => {
     }
     return result;
   }
+
+  afterEach(() => removeScratch(scratch));
 
   beforeEach(() => {
     scratch = makeScratchRunner('');

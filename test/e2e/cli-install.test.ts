@@ -2,9 +2,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadStack } from '../support/stack';
-import { makeScratchRunner, runCli, type Scratch } from './cli-support';
+import { makeScratchRunner, removeScratch, runCli, type Scratch } from './cli-support';
 
 const stack = loadStack();
 const ecrHost = stack.registries.ecrUsEast1;
@@ -22,6 +22,8 @@ function listTree(dir: string): string[] {
 describe('dockhand install / uninstall', () => {
   let scratch: Scratch;
   let args: string[];
+
+  afterEach(() => removeScratch(scratch));
 
   beforeEach(() => {
     scratch = makeScratchRunner(envText);

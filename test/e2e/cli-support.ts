@@ -1,6 +1,6 @@
 // Scratch runner folders and the real `dockhand` bundle, for the CLI's end-to-end tests.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { distDir } from '../support/stack';
@@ -27,6 +27,10 @@ export function makeScratchRunner(envText: string): Scratch {
   symlinkSync(process.execPath, path.join(runner, 'externals', 'node20', 'bin', 'node'));
   writeFileSync(path.join(runner, '.env'), envText);
   return { root, runner, home, dockerConfig: path.join(home, '.docker') };
+}
+
+export function removeScratch(scratch: Scratch | undefined): void {
+  if (scratch !== undefined) rmSync(scratch.root, { recursive: true, force: true });
 }
 
 export interface CliResult {

@@ -2,7 +2,16 @@
 // /home/runner, externals/node20/bin/node, user runner), then, inside a container of the built image,
 // a private image pulled from the stack through the installed docker-credential-ecr-login.
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -38,8 +47,17 @@ function addHostFile(rootfs: string, file: string, as = file): void {
 }
 
 /** The busybox test image plus the runner's layout, the host's node with its libraries, and docker. */
+/** Build folders made by this file, removed after the run (the stand-in base holds a copy of node). */
+const contexts: string[] = [];
+
+function buildFolder(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  contexts.push(dir);
+  return dir;
+}
+
 async function buildStandInBase(): Promise<void> {
-  const context = mkdtempSync(path.join(os.tmpdir(), 'dockhand-runner-base-'));
+  const context = buildFolder('dockhand-runner-base-');
   const rootfs = path.join(context, 'rootfs');
   const node = realpathSync(process.execPath);
   addHostFile(rootfs, node, '/home/runner/externals/node20/bin/node');
@@ -70,7 +88,7 @@ async function buildStandInBase(): Promise<void> {
 
 /** A build context laid out like the repository, holding only what the Dockerfile copies. */
 function runnerBuildContext(): string {
-  const context = mkdtempSync(path.join(os.tmpdir(), 'dockhand-runner-image-'));
+  const context = buildFolder('dockhand-runner-image-');
   cpSync(distDir, path.join(context, 'dist'), { recursive: true });
   cpSync(path.join(repoRoot, 'images'), path.join(context, 'images'), { recursive: true });
   return context;
@@ -102,6 +120,7 @@ describe('runner image', () => {
 
   afterAll(async () => {
     await emulator?.close();
+    for (const dir of contexts) rmSync(dir, { recursive: true, force: true });
     execFileSync('docker', ['image', 'rm', '--force', runnerImage, `${baseImage}:test`], { stdio: 'ignore' });
   });
 
