@@ -17,3 +17,4 @@ npm run --silent typecheck
 npm run --silent build
 npx vitest run --config vitest.unit.config.ts
 npx vitest run --config vitest.e2e.config.ts
+npx vitest run --config vitest.reliability.config.ts

@@ -1,3 +1,14 @@
-// The `dockhand` command (filled in by the operator-tooling issue).
-process.stderr.write('dockhand: not implemented yet\n');
-process.exitCode = 1;
+// The `dockhand` command: reads argv and the environment once, runs, sets the exit code.
+import os from 'node:os';
+import { main } from '../cli/main';
+
+const env = Object.fromEntries(
+  Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+);
+const config = { env, home: os.homedir(), distDir: __dirname, self: [process.execPath, __filename] };
+const out = { line: (text: string) => process.stdout.write(`${text}\n`) };
+const err = { line: (text: string) => process.stderr.write(`${text}\n`) };
+
+void main(process.argv.slice(2), config, out, err).then((code) => {
+  process.exitCode = code;
+});

@@ -99,7 +99,7 @@ describe('hostile and malformed input', () => {
         expectCleanRejection(await callHook(stdin + '\n'), `stdin ${JSON.stringify(stdin).slice(0, 80)}`);
         rejectedCleanly++;
       }),
-      { numRuns: 60 },
+      { numRuns: 200 },
     );
     expect(leftOver(before)).toMatchObject({ containers: [], networks: [] });
   });
@@ -134,7 +134,7 @@ describe('hostile and malformed input', () => {
         );
         rejectedCleanly++;
       }),
-      { numRuns: 40 },
+      { numRuns: 80 },
     );
     expect(leftOver(before)).toMatchObject({ containers: [], networks: [] });
     expect(() => readFileSync('/tmp/pwned')).toThrow();

@@ -1,0 +1,101 @@
+// The docker CLI and daemon, the docker config the hook will use, and the helper for each registry.
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { runProcess } from '../../exec/process';
+import type { JsonObject } from '../docker-config';
+import { parseDockerConfig } from '../docker-config';
+import { fail, firstLine, pass, type CheckResult } from './check';
+import type { DoctorSetup, RegistryRoute } from './setup';
+
+/** The executable `name` resolves to on `searchPath`, as a shell would find it. */
+export function findOnPath(name: string, searchPath: string | undefined): string | undefined {
+  for (const dir of (searchPath ?? '').split(':')) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here: keep looking
+    }
+  }
+  return undefined;
+}
+
+export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
+  // The hook takes HOOK_DOCKER_PATH, else the first docker on its PATH.
+  const docker = setup.hookEnv.HOOK_DOCKER_PATH || findOnPath('docker', setup.hookEnv.PATH);
+  if (docker === undefined) {
+    return [
+      fail(
+        'docker CLI',
+        `docker is not on the runner's PATH (${setup.hookEnv.PATH ?? 'PATH unset'})`,
+        'install the docker CLI, add its folder to PATH in the runner .env, or set HOOK_DOCKER_PATH',
+      ),
+    ];
+  }
+  let server;
+  try {
+    server = await runProcess([docker, 'version', '--format', '{{.Server.Version}}'], {
+      env: setup.dockerEnv,
+      timeoutMs: 20_000,
+    });
+  } catch (error) {
+    return [fail('docker CLI', (error as Error).message, 'fix HOOK_DOCKER_PATH or PATH in the runner .env')];
+  }
+  const cli = pass('docker CLI', docker);
+  if (server.exitCode === 0)
+    return [cli, pass('docker daemon', `reachable, version ${server.stdout.trim()}`)];
+  const where = setup.dockerEnv.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  const reason = server.timedOut ? 'no answer in 20 s' : firstLine(server.stderr);
+  return [
+    cli,
+    fail(
+      'docker daemon',
+      `not reachable at ${where}: ${reason}`,
+      'start dockerd, or fix DOCKER_HOST; the runner user needs access to the socket (docker group)',
+    ),
+  ];
+}
+
+/** The docker config the hook will use; undefined config when it cannot be read. */
+export function checkDockerConfig(setup: DoctorSetup): { result: CheckResult; config?: JsonObject } {
+  const name = 'docker config';
+  const file = path.join(setup.dockerConfigDir, 'config.json');
+  const from = `${file} (from ${setup.dockerConfigSource})`;
+  if (!existsSync(file)) {
+    return {
+      result: fail(name, `${from} does not exist`, 'run dockhand install, or set HOOK_DOCKER_CONFIG in .env'),
+    };
+  }
+  try {
+    const config = parseDockerConfig(readFileSync(file, 'utf8'), file);
+    return { result: pass(name, from), config };
+  } catch (error) {
+    return { result: fail(name, (error as Error).message, `fix ${file} (a backup may be next to it)`) };
+  }
+}
+
+export function checkRoutes(routes: RegistryRoute[], setup: DoctorSetup): CheckResult[] {
+  if (routes.length === 0) {
+    return [
+      fail(
+        'credential helpers',
+        'the docker config maps no registry to a credential helper',
+        'run dockhand install --registry <host>',
+      ),
+    ];
+  }
+  return routes.map((route) => {
+    const name = `helper for ${route.host}`;
+    const program = `docker-credential-${route.helper}`;
+    const found = findOnPath(program, setup.dockerEnv.PATH);
+    return found === undefined
+      ? fail(
+          name,
+          `${program} is not on the PATH the hook gives docker`,
+          `install ${program}, or put its folder first in PATH in the runner .env`,
+        )
+      : pass(name, found);
+  });
+}

@@ -1,0 +1,64 @@
+// The runner's `.env` file, read the way the runner reads it (runner-protocol.md): one KEY=value per
+// line, split at the first `=`, no quoting, no comments, no expansion; a later line wins over an earlier
+// one. Edits touch only the line that counts and keep every other line byte for byte.
+
+export type EnvLines = string[];
+
+export function parseEnvText(text: string): EnvLines {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+export function formatEnvLines(lines: EnvLines): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+function keyOf(line: string): string | undefined {
+  const at = line.indexOf('=');
+  return at > 0 ? line.slice(0, at) : undefined;
+}
+
+function lastIndexOfKey(lines: EnvLines, key: string): number {
+  for (let i = lines.length - 1; i >= 0; i -= 1) {
+    if (keyOf(lines[i] ?? '') === key) return i;
+  }
+  return -1;
+}
+
+/** The value the runner ends up with for `key`; `KEY=` unsets, so an empty value reads as absent. */
+export function getEnvValue(lines: EnvLines, key: string): string | undefined {
+  const index = lastIndexOfKey(lines, key);
+  if (index < 0) return undefined;
+  const value = (lines[index] ?? '').slice(key.length + 1);
+  return value === '' ? undefined : value;
+}
+
+/** The raw line that sets `key` (the last one), `null` when none does; what uninstall puts back. */
+export function getEnvLine(lines: EnvLines, key: string): string | null {
+  const index = lastIndexOfKey(lines, key);
+  return index < 0 ? null : (lines[index] ?? null);
+}
+
+/**
+ * Sets `key` by replacing the line that counts, or appending one; `line` null removes that line.
+ * Returns a new array.
+ */
+export function setEnvLine(lines: EnvLines, key: string, line: string | null): EnvLines {
+  const index = lastIndexOfKey(lines, key);
+  const next = [...lines];
+  if (index < 0) {
+    if (line !== null) next.push(line);
+  } else if (line === null) {
+    next.splice(index, 1);
+  } else {
+    next[index] = line;
+  }
+  return next;
+}
+
+/** Whether `value` survives the runner's line format unchanged. */
+export function isWritableEnvValue(value: string): boolean {
+  return !/[\r\n]/.test(value);
+}

@@ -1,0 +1,106 @@
+// `dockhand <command>`: parses the command line and dispatches; returns the exit code.
+import { parseArgs } from 'node:util';
+import { UsageError, type CliConfig, type Output } from './context';
+import { AWS_PROBE_COMMAND, probeAwsCredentials } from './doctor/aws-probe';
+import { doctor } from './doctor/command';
+import { install, uninstall } from './install/command';
+import { run } from './run/command';
+
+const USAGE = `usage: dockhand <command> [options]
+
+commands:
+  install   --runner <dir> --registry <host>[=<helper>]... [--docker-config <dir>] [--dry-run]
+            set the runner up to use the dockhand hook and credential helpers
+  uninstall --runner <dir> [--dry-run]
+            put back what install changed
+  doctor    --runner <dir> [--json]
+            check the setup, one line per check, with a fix for each failure
+  run       <workflow.yml> --job <id> [--hook <hook.js>]
+            play one job's containers and run:/docker:// steps through the hook on this machine`;
+
+const OPTIONS = {
+  runner: { type: 'string' },
+  registry: { type: 'string', multiple: true },
+  'docker-config': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  job: { type: 'string' },
+  hook: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (see 'dockhand --help')`, { cause: error });
+  }
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '')
+    throw new UsageError(`${flag} is required (see 'dockhand --help')`);
+  return value;
+}
+
+async function dispatch(argv: string[], config: CliConfig, out: Output): Promise<number> {
+  const { values, positionals } = parse(argv);
+  const [command, ...operands] = positionals;
+  // Only `run` takes an operand: the workflow file.
+  const [workflow, ...rest] = command === 'run' ? operands : [undefined, ...operands];
+  if (values.help || command === undefined || command === 'help') {
+    out.line(USAGE);
+    return 0;
+  }
+  if (rest.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])} (see 'dockhand --help')`);
+  const dryRun = values['dry-run'] ?? false;
+  switch (command) {
+    case 'install':
+      await install(
+        {
+          runner: required(values.runner, '--runner'),
+          registries: values.registry ?? [],
+          dockerConfig: values['docker-config'],
+          dryRun,
+        },
+        config,
+        out,
+      );
+      return 0;
+    case 'uninstall':
+      await uninstall({ runner: required(values.runner, '--runner'), dryRun }, out);
+      return 0;
+    case 'doctor':
+      return doctor({ runner: required(values.runner, '--runner'), json: values.json ?? false }, config, out);
+    case AWS_PROBE_COMMAND: // internal: doctor's AWS check, in the environment docker gets
+      out.line(JSON.stringify(await probeAwsCredentials()));
+      return 0;
+    case 'run':
+      return run(
+        {
+          workflow: required(workflow, '<workflow.yml>'),
+          job: required(values.job, '--job'),
+          hook: values.hook,
+        },
+        config,
+        out,
+      );
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)} (see 'dockhand --help')`);
+  }
+}
+
+export async function main(argv: string[], config: CliConfig, out: Output, err: Output): Promise<number> {
+  try {
+    return await dispatch(argv, config, out);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err.line(`dockhand: ${error.message}`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    err.line(`dockhand: ${message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { formatEnvLines, getEnvLine, getEnvValue, parseEnvText, setEnvLine } from '../../../src/cli/env-file';
+
+describe('runner .env', () => {
+  const lines = parseEnvText(
+    'LANG=C.UTF-8\nURL=http://x/?a=b\nPATH=/one\n# not a comment=1\nPATH=/two\nEMPTY=\n',
+  );
+
+  it.each([
+    ['LANG', 'C.UTF-8'],
+    ['URL', 'http://x/?a=b'],
+    ['PATH', '/two'],
+    ['# not a comment', '1'],
+    ['EMPTY', undefined],
+    ['MISSING', undefined],
+  ])('reads %s as the runner does', (key, value) => {
+    expect(getEnvValue(lines, key)).toBe(value);
+  });
+
+  it('replaces only the line that counts and keeps the others byte for byte', () => {
+    const next = setEnvLine(lines, 'PATH', 'PATH=/three');
+    expect(formatEnvLines(next)).toBe(
+      'LANG=C.UTF-8\nURL=http://x/?a=b\nPATH=/one\n# not a comment=1\nPATH=/three\nEMPTY=\n',
+    );
+  });
+
+  it('appends a new key and removes it again', () => {
+    const added = setEnvLine(lines, 'NEW', 'NEW=1');
+    expect(added.at(-1)).toBe('NEW=1');
+    expect(setEnvLine(added, 'NEW', getEnvLine(lines, 'NEW'))).toEqual(lines);
+  });
+
+  it('round-trips a file without a final newline as one with it', () => {
+    expect(formatEnvLines(parseEnvText('A=1'))).toBe('A=1\n');
+    expect(formatEnvLines(parseEnvText(''))).toBe('');
+  });
+});
