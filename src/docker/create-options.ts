@@ -1,6 +1,6 @@
 // The workflow's `options:` are docker create flags written as a shell would: parse them once, with a real
 // shell-words parser, into argv tokens that go to docker unchanged (never joined and re-split).
-import { split } from 'shlex';
+import { splitShellWords } from './shell-words';
 
 export class CreateOptionsError extends Error {
   override name = 'CreateOptionsError';
@@ -9,7 +9,7 @@ export class CreateOptionsError extends Error {
 export function parseCreateOptions(options: string | null, field: string): string[] {
   if (!options || !options.trim()) return [];
   try {
-    return split(options);
+    return splitShellWords(options);
   } catch (error) {
     throw new CreateOptionsError(
       `invalid ${field} '${options}': ${(error as Error).message}; balance the quotes in the workflow's options`,
