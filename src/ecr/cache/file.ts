@@ -88,7 +88,12 @@ export class FileCache implements CredentialsCache {
     }
   }
 
+  /** Best effort: a directory that cannot be made shows up as a failed write, logged, never a refusal. */
   private ensureDir(): void {
-    mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(this.options.dir, { recursive: true, mode: 0o700 });
+    } catch {
+      // the lock and the write that follow fail on their own and are handled there
+    }
   }
 }

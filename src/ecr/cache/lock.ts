@@ -1,6 +1,8 @@
 // A lock between processes: a file created exclusively (O_EXCL) holding the holder's PID and start time.
 // A lock whose holder died, or that is older than a bound, is stale and broken, so a crashed helper never
-// blocks the others. Waiting is bounded: past the bound the caller goes on without the lock.
+// blocks the others. Waiting is bounded: past the bound the caller goes on without the lock, and so it
+// does where no lock file can be made at all (a read-only or full cache directory): the cache is an
+// optimisation, never a reason to refuse credentials.
 // Synchronous fs, as in file.ts; only the waiting between polls is asynchronous.
 import {
   closeSync,
@@ -56,21 +58,25 @@ function isStale(content: string, options: LockOptions, now: number): boolean {
   return !isAlive(holder.pid) || now - holder.createdAt > options.staleMs;
 }
 
-function tryCreate(lockPath: string): boolean {
+type Attempt = 'held' | 'busy' | 'unavailable';
+
+function tryCreate(lockPath: string): Attempt {
   let fd: number;
   try {
     fd = openSync(lockPath, 'wx', 0o600);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new Error(`cannot create lock file ${lockPath}: ${(err as Error).message}`, { cause: err });
+    return (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'busy' : 'unavailable';
   }
   const holder: Holder = { pid: process.pid, createdAt: Date.now() };
   try {
     writeSync(fd, JSON.stringify(holder));
+    return 'held';
+  } catch {
+    ignoreErrors(() => unlinkSync(lockPath)); // a full disk: an empty lock would look live to others
+    return 'unavailable';
   } finally {
     closeSync(fd);
   }
-  return true;
 }
 
 function readOrEmpty(file: string): string | undefined {
@@ -115,15 +121,15 @@ function breakIfStale(lockPath: string, options: LockOptions): void {
 /** Runs `fn` holding the lock (or, after `waitMs`, without it); always releases what it took. */
 export async function withLock<T>(lockPath: string, fn: () => Promise<T>, options: LockOptions): Promise<T> {
   const deadline = Date.now() + options.waitMs;
-  let held = tryCreate(lockPath);
-  while (!held && Date.now() < deadline) {
+  let attempt = tryCreate(lockPath);
+  while (attempt === 'busy' && Date.now() < deadline) {
     breakIfStale(lockPath, options);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
-    held = tryCreate(lockPath);
+    attempt = tryCreate(lockPath);
   }
   try {
     return await fn();
   } finally {
-    if (held) ignoreErrors(() => unlinkSync(lockPath));
+    if (attempt === 'held') ignoreErrors(() => unlinkSync(lockPath));
   }
 }

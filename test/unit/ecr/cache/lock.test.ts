@@ -70,3 +70,9 @@ test('a live holder keeps its lock: after waitMs the others go on without it, an
   expect(await holderDuring(lock, { ...options, waitMs: 100 })).toEqual(live);
   expect(JSON.parse(readFileSync(lock, 'utf8'))).toEqual(live);
 });
+
+test('where no lock file can be made, the function still runs, at once, without a lock', async () => {
+  const lock = path.join(makeTempDir('ecr-lock-'), 'missing-dir', 'x.lock');
+  // A wait bound far beyond the test's timeout: the test only passes if nothing waits for the lock.
+  expect(await withLock(lock, () => Promise.resolve('ran'), { ...options, waitMs: 600_000 })).toBe('ran');
+});
