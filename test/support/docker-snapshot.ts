@@ -16,7 +16,8 @@ function ids(args: string[]): Set<string> {
 export function snapshotDocker(): Snapshot {
   return {
     containers: ids(['ps', '--all', '--quiet', '--no-trunc']),
-    networks: ids(['network', 'ls', '--quiet', '--no-trunc']),
+    // Only user-defined networks: the default ones get new ids when dockerd restarts.
+    networks: ids(['network', 'ls', '--quiet', '--no-trunc', '--filter', 'type=custom']),
     volumes: ids(['volume', 'ls', '--quiet']),
     images: ids(['image', 'ls', '--quiet', '--no-trunc']),
   };
