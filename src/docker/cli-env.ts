@@ -23,6 +23,14 @@ function isPassedThrough(name: string, extra: readonly string[]): boolean {
   return extra.some((entry) => (entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry));
 }
 
+/** HOOK_ENV_PASSTHROUGH: comma-separated names; an entry ending in `*` is a prefix. */
+export function parseEnvPassthrough(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
 /** The docker CLI's environment for pulls, logins and builds: what helpers need, DOCKER_CONFIG resolved. */
 export function dockerCliEnv(
   hostEnv: Readonly<Record<string, string | undefined>>,

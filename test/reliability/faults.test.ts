@@ -134,44 +134,19 @@ describe('faults', () => {
       expect(JSON.parse(readFileSync(path.join(host.cacheDir, 'cache.json'), 'utf8')).Version).toBe('1.0');
     }));
 
-  it('a read-only cache directory: the helper still answers, without cache', () =>
+  it.each([
+    ['read-only', 'ro,size=1m,mode=0700'],
+    ['full', 'size=16k,mode=0700'],
+  ])('a %s cache directory: the helper still answers, without cache', (_what, mountOptions) =>
     fault(async () => {
       const host = freshHost();
       mkdirSync(host.cacheDir, { recursive: true });
-      execFileSync('mount', [
-        '-t',
-        'tmpfs',
-        '-o',
-        'ro,size=1m,mode=0700',
-        'dockhand-ro-cache',
-        host.cacheDir,
-      ]);
-      try {
-        const get = await helperGet(host.env);
-        expect(get.exitCode, get.stdout + get.stderr).toBe(0);
-        expect(JSON.parse(get.stdout).Secret).toBe(loadSecrets(stack).ecrPassword);
-      } finally {
-        execFileSync('umount', [host.cacheDir]);
-      }
-    }));
-
-  it('a full cache directory: the helper still answers, without cache', () =>
-    fault(async () => {
-      const host = freshHost();
-      mkdirSync(host.cacheDir, { recursive: true });
-      execFileSync('mount', [
-        '-t',
-        'tmpfs',
-        '-o',
-        'size=16k,mode=0700',
-        'dockhand-full-cache',
-        host.cacheDir,
-      ]);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', mountOptions, 'dockhand-cache-fault', host.cacheDir]);
       try {
         try {
           writeFileSync(path.join(host.cacheDir, 'filler'), Buffer.alloc(64 * 1024));
         } catch {
-          // ENOSPC: the directory is full, as intended
+          // EROFS or ENOSPC: the directory takes no more files, as intended
         }
         const get = await helperGet(host.env);
         expect(get.exitCode, get.stdout + get.stderr).toBe(0);
@@ -179,7 +154,8 @@ describe('faults', () => {
       } finally {
         execFileSync('umount', [host.cacheDir]);
       }
-    }));
+    }),
+  );
 
   it('the runner cancelling prepare_job (SIGINT, SIGTERM 7.5 s later), then cleanup_job removes everything', () =>
     fault(async () => {

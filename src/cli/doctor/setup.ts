@@ -1,6 +1,7 @@
 // What the hook will see on this runner, worked out from the runner folder, its .env and the
 // environment doctor runs in: the hook's environment, the docker config it picks, the env docker gets.
 import path from 'node:path';
+import { dockerCliEnv, parseEnvPassthrough } from '../../docker/cli-env';
 import { credHelpersOf, type JsonObject } from '../docker-config';
 import { parseEnvText, type EnvLines } from '../env-file';
 import type { RunnerLayout } from '../runner-folder';
@@ -33,41 +34,6 @@ export function applyEnvFile(
   return env;
 }
 
-// The hook's rule for docker's environment (the hook branch's src/docker/cli-env.ts, which this mirrors
-// until it lands on main): these names, DOCKER_* and AWS_*, proxies in any case, HOOK_ENV_PASSTHROUGH.
-const PASSED_NAMES = new Set([
-  'PATH',
-  'HOME',
-  'USER',
-  'TMPDIR',
-  'XDG_RUNTIME_DIR',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-  'NODE_EXTRA_CA_CERTS',
-  'AWS_CA_BUNDLE',
-]);
-const PASSED_PREFIXES = ['DOCKER_', 'AWS_'];
-const PROXIES = new Set(['http_proxy', 'https_proxy', 'no_proxy', 'all_proxy']);
-
-/** HOOK_ENV_PASSTHROUGH: comma-separated names; an entry ending in `*` is a prefix. */
-function passedThrough(name: string, extra: readonly string[]): boolean {
-  if (PASSED_NAMES.has(name) || PROXIES.has(name.toLowerCase())) return true;
-  if (PASSED_PREFIXES.some((prefix) => name.startsWith(prefix))) return true;
-  return extra.some((entry) => (entry.endsWith('*') ? name.startsWith(entry.slice(0, -1)) : name === entry));
-}
-
-export function dockerEnvOf(
-  hookEnv: Record<string, string>,
-  dockerConfigDir: string,
-): Record<string, string> {
-  const extra = (hookEnv.HOOK_ENV_PASSTHROUGH ?? '')
-    .split(',')
-    .map((name) => name.trim())
-    .filter((name) => name !== '');
-  const env = Object.fromEntries(Object.entries(hookEnv).filter(([name]) => passedThrough(name, extra)));
-  return { ...env, DOCKER_CONFIG: dockerConfigDir };
-}
-
 export function doctorSetup(
   layout: RunnerLayout,
   baseEnv: Readonly<Record<string, string>>,
@@ -88,7 +54,7 @@ export function doctorSetup(
     hookEnv,
     dockerConfigDir,
     dockerConfigSource,
-    dockerEnv: dockerEnvOf(hookEnv, dockerConfigDir),
+    dockerEnv: dockerCliEnv(hookEnv, parseEnvPassthrough(hookEnv.HOOK_ENV_PASSTHROUGH), dockerConfigDir),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatText } from '../../../../src/cli/doctor/report';
 import { fail, pass, skip } from '../../../../src/cli/doctor/check';
-import { applyEnvFile, doctorSetup, dockerEnvOf, registryRoutes } from '../../../../src/cli/doctor/setup';
+import { applyEnvFile, doctorSetup, registryRoutes } from '../../../../src/cli/doctor/setup';
 import { runnerLayout } from '../../../../src/cli/runner-folder';
 
 describe('what the hook will see', () => {
@@ -22,7 +22,8 @@ describe('what the hook will see', () => {
       MY_VAR: 'm',
       HOOK_ENV_PASSTHROUGH: 'MY_VAR, GOOGLE_*',
     };
-    expect(dockerEnvOf(hookEnv, '/cfg')).toEqual({
+    const setup = doctorSetup(runnerLayout('/r'), hookEnv, 'HOOK_DOCKER_CONFIG=/cfg', '/root');
+    expect(setup.dockerEnv).toEqual({
       PATH: '/bin',
       HOME: '/h',
       DOCKER_HOST: 'unix:///s',
