@@ -5,10 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [[ -d node_modules ]] || npm ci --no-audit --no-fund
+# Stop the stack afterwards only if this run starts it. (Status is read whole first: with pipefail,
+# `status | grep -q` fails whenever grep stops reading early.)
+status="$(bash test/stack/stack.sh status)"
 started_stack=0
-if [[ ! -f .stack/stack.json ]] || ! bash test/stack/stack.sh status | grep -q 'registry: running'; then
-  started_stack=1
-fi
+[[ "$status" == *'registry: running'* ]] || started_stack=1
 bash test/stack/stack.sh up
 if ((started_stack)); then trap 'bash test/stack/stack.sh down' EXIT; fi
 

@@ -16,7 +16,8 @@ import {
   scriptStep,
   type RunnerLayout,
 } from '../../src/replay';
-import { leftOver, snapshotDocker } from '../support/docker-snapshot';
+import { runnerIdOf } from '../../src/hook/config';
+import { labelledFor } from '../support/docker-snapshot';
 import { recordFigure } from '../support/figures';
 import { distDir, loadStack } from '../support/stack';
 
@@ -77,7 +78,6 @@ let rejectedCleanly = 0;
 
 describe('hostile and malformed input', () => {
   it('rejects stdin that is not a hook call, with one line and nothing created', async () => {
-    const before = snapshotDocker();
     const junk = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.json({ maxDepth: 3 }),
@@ -101,11 +101,10 @@ describe('hostile and malformed input', () => {
       }),
       { numRuns: 200 },
     );
-    expect(leftOver(before)).toMatchObject({ containers: [], networks: [] });
+    expect(labelledFor(runnerIdOf(layout.temp))).toEqual({ containers: [], networks: [] });
   });
 
   it('rejects hostile container fields before creating anything', async () => {
-    const before = snapshotDocker();
     const base = () => jobContainer({ image }, layout);
     const hostile = fc.oneof(
       fc.constantFrom('-v', '--privileged', '-it', '--rm').map((flag) => ({ ...base(), image: `${flag}` })),
@@ -136,7 +135,7 @@ describe('hostile and malformed input', () => {
       }),
       { numRuns: 80 },
     );
-    expect(leftOver(before)).toMatchObject({ containers: [], networks: [] });
+    expect(labelledFor(runnerIdOf(layout.temp))).toEqual({ containers: [], networks: [] });
     expect(() => readFileSync('/tmp/pwned')).toThrow();
   });
 

@@ -48,7 +48,6 @@ describe('load: eight concurrent jobs on one dockerd', () => {
     ];
     removeLocalImages(images);
     const host = ecrRunnerHost(stack, dir, emulator.url);
-    const tmpBefore = new Set(readdirSync(tmpdir()));
     const before = snapshotDocker();
 
     const replayers = Array.from({ length: JOBS }, (_, job) =>
@@ -91,7 +90,7 @@ describe('load: eight concurrent jobs on one dockerd', () => {
     const tempLeft = replayers.flatMap((r) =>
       filesBelow(r.layout.temp).filter((f) => !/^[0-9a-f-]+\.sh$/.test(f) && !/^step-\d+\.txt$/.test(f)),
     );
-    const tmpLeft = readdirSync(tmpdir()).filter((e) => !tmpBefore.has(e));
+    const tmpLeft = readdirSync(host.tmpDir);
     const left = { containers, networks, volumes, tempLeft, tmpLeft };
     recordFigure('resources left over', Object.values(left).flat().length);
     expect(left).toEqual({ containers: [], networks: [], volumes: [], tempLeft: [], tmpLeft: [] });

@@ -61,7 +61,6 @@ describe('secrets', () => {
       onOutput: (chunk) => (log += chunk),
     });
     const before = snapshotDocker();
-    const tmpBefore = new Set(readdirSync(tmpdir()));
     const watch = watchCommandLines();
     const found: string[] = [];
     const awsInContainers: string[] = [];
@@ -112,7 +111,7 @@ describe('secrets', () => {
     for (const f of filesBelow(replayer.layout.root)) {
       findSecrets(`file ${f}`, readFileSync(path.join(replayer.layout.root, f), 'utf8'), found);
     }
-    const tmpLeft = readdirSync(tmpdir()).filter((e) => !tmpBefore.has(e));
+    const tmpLeft = readdirSync(host.tmpDir);
     recordFigure('secrets found', found.length);
     expect(found).toEqual([]);
     expect(tmpLeft).toEqual([]);

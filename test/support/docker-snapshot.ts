@@ -34,6 +34,15 @@ export function leftOver(before: Snapshot, after = snapshotDocker()): Record<key
   };
 }
 
+/** Containers and networks the hook labelled for one runner (see runnerIdOf in src/hook/config.ts). */
+export function labelledFor(runnerId: string): { containers: string[]; networks: string[] } {
+  const label = `label=dockhand.runner=${runnerId}`;
+  return {
+    containers: [...ids(['ps', '--all', '--quiet', '--no-trunc', '--filter', label])],
+    networks: [...ids(['network', 'ls', '--quiet', '--no-trunc', '--filter', label])],
+  };
+}
+
 /** Every file below `dir`, relative to it. */
 export function filesBelow(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })

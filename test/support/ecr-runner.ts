@@ -13,6 +13,8 @@ export const FAKE_AWS_KEYS = {
 export interface EcrRunnerHost {
   dockerConfig: string;
   cacheDir: string;
+  /** The runner's own TMPDIR: whatever the hook and helpers leave in temp files ends up here. */
+  tmpDir: string;
   env: Record<string, string>;
 }
 
@@ -20,7 +22,9 @@ export interface EcrRunnerHost {
 export function ecrRunnerHost(stack: Stack, dir: string, emulatorUrl: string): EcrRunnerHost {
   const dockerConfig = path.join(dir, 'docker-config');
   const cacheDir = path.join(dir, 'ecr-cache');
+  const tmpDir = path.join(dir, 'tmp');
   mkdirSync(dockerConfig, { recursive: true, mode: 0o700 });
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
   const credHelpers = {
     [stack.registries.ecrUsEast1]: 'ecr-login',
     [stack.registries.ecrEuWest1]: 'ecr-login',
@@ -29,7 +33,9 @@ export function ecrRunnerHost(stack: Stack, dir: string, emulatorUrl: string): E
   return {
     dockerConfig,
     cacheDir,
+    tmpDir,
     env: {
+      TMPDIR: tmpDir,
       PATH: `${distDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       HOME: process.env.HOME ?? '/root',
       HOOK_DOCKER_CONFIG: dockerConfig,
