@@ -34,6 +34,7 @@ const { fault, counts } = faultCounter();
 
 /** A job whose container image comes from the proxy, with the workflow's `credentials:` (the login path). */
 async function prepareJob() {
+  // An empty host config: no helper could rescue the login, so only the proxied registry is in play.
   const dockerConfig = path.join(dir, `docker-config-${++n}`);
   mkdirSync(dockerConfig, { mode: 0o700 });
   const r = createReplayer({
