@@ -28,8 +28,9 @@ export interface PullSettings {
 // fail or are missing ("error getting credentials"), but not a denied docker socket.
 const AUTH_FAILURE =
   /unauthorized|authentication required|no basic auth credentials|\bdenied:|access to the resource is denied|incorrect username or password|error getting credentials|\b401\b/i;
+// A registry dropping the connection without answering shows as a bare `...": EOF` from dockerd.
 const TRANSIENT =
-  /\b5\d\d\b|too ?many ?requests|throttl|timeout|timed out|temporarily unavailable|connection reset|connection refused|i\/o timeout|tls handshake|unexpected EOF|server misbehaving|internal server error|bad gateway|service unavailable/i;
+  /\b5\d\d\b|too ?many ?requests|throttl|timeout|timed out|temporarily unavailable|connection reset|connection refused|i\/o timeout|tls handshake|\bEOF\b|server misbehaving|internal server error|bad gateway|service unavailable/i;
 
 export function isAuthFailure(error: unknown): boolean {
   return error instanceof ExecError && AUTH_FAILURE.test(error.stderr);
@@ -77,10 +78,19 @@ async function pullWith(
   settings: PullSettings,
   log: JobLog,
 ) {
-  await withRetry(
-    () => docker.ok(pullArgs(image), { env, timeoutMs: 600_000 }),
-    policy(settings, log, `pull of ${image}`),
-  );
+  try {
+    await withRetry(
+      () => docker.ok(pullArgs(image), { env, timeoutMs: 600_000 }),
+      policy(settings, log, `pull of ${image}`),
+    );
+  } catch (error) {
+    if (!isTransientFailure(error)) throw error;
+    // Retries ran out: docker's own words ("503 Service Unavailable", "EOF") do not say which registry.
+    throw new Error(
+      `pull of ${image} from ${registryOf(image)} failed ${settings.attempts} times; the registry is unavailable or dropping connections, re-run the job later: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
 }
 
 function authError(image: string, registry: string, how: string, fix: string, cause: unknown): PullAuthError {

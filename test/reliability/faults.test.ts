@@ -17,7 +17,7 @@ import {
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { ecrRunnerHost, type EcrRunnerHost } from '../support/ecr-runner';
 import { leftOver, snapshotDocker } from '../support/docker-snapshot';
-import { recordFigure } from '../support/figures';
+import { faultCounter } from '../support/figures';
 import { distDir, loadSecrets, loadStack, removeLocalImages, repoRoot } from '../support/stack';
 
 const stack = loadStack();
@@ -36,16 +36,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-let injected = 0;
-let survived = 0;
-/** Counts a fault as survived only when its expected outcome was asserted to the end. */
-async function fault(body: () => Promise<void>): Promise<void> {
-  injected++;
-  recordFigure('faults injected', 1);
-  await body();
-  survived++;
-  recordFigure('faults survived', 1);
-}
+const { fault, counts } = faultCounter();
 
 function freshHost(): EcrRunnerHost {
   return ecrRunnerHost(stack, path.join(dir, `host-${++n}`), emulator.url);
@@ -222,7 +213,7 @@ describe('faults', () => {
     }));
 
   afterAll(() => {
-    expect(survived).toBe(injected);
+    expect(counts.survived).toBe(counts.injected);
   });
 });
 

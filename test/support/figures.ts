@@ -41,3 +41,19 @@ export function figuresTable(): string {
     ...rows,
   ].join('\n');
 }
+
+/**
+ * Counts the faults a test file injects and survives: a fault counts as survived only when its body
+ * asserted the expected outcome to the end. The file checks `survived === injected` when it ends.
+ */
+export function faultCounter() {
+  const counts = { injected: 0, survived: 0 };
+  async function fault(body: () => Promise<void>): Promise<void> {
+    counts.injected++;
+    recordFigure('faults injected', 1);
+    await body();
+    counts.survived++;
+    recordFigure('faults survived', 1);
+  }
+  return { fault, counts };
+}

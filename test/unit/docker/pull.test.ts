@@ -23,6 +23,8 @@ describe('pull failure classes', () => {
     'Error response from daemon: received unexpected HTTP status: 503 Service Unavailable',
     'Error response from daemon: toomanyrequests: Rate exceeded',
     'Error response from daemon: Get "https://r.io/v2/": net/http: TLS handshake timeout',
+    // The registry closed the connection without answering (seen with dockerd 20.10 on a dropped manifest request).
+    'Error response from daemon: Head "https://r.io/v2/x/manifests/1": EOF',
   ])('retries %s', (stderr) => {
     expect(isTransientFailure(failure(stderr))).toBe(true);
   });
