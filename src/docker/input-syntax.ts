@@ -1,5 +1,7 @@
-// Syntax checks for what the workflow gives docker (image references, port mappings, variable names),
-// so that bad input fails with one line naming the field before anything is created.
+import type { Mount } from '../protocol/hook-types';
+
+// Syntax checks for what the workflow gives docker (image references, port mappings, variable names,
+// mount paths), so that bad input fails with one line naming the field before anything is created.
 
 // Docker's reference grammar (distribution/reference): [domain[:port]/]path[:tag][@digest].
 const DOMAIN =
@@ -40,13 +42,26 @@ export function isEnvName(name: string): boolean {
   return name.length > 0 && !/[=\s\x00-\x1f\x7f]/.test(name);
 }
 
+/** A path docker's `--volume src:dst[:ro]` can carry: absolute for targets, and never holding a ':'. */
+export function isMountPath(path: string, kind: 'source' | 'target'): boolean {
+  // eslint-disable-next-line no-control-regex
+  if (path.length === 0 || path.includes(':') || /[\x00-\x1f]/.test(path)) return false;
+  return kind === 'source' || path.startsWith('/');
+}
+
 export class InputSyntaxError extends Error {
   override name = 'InputSyntaxError';
 }
 
 /** Checks one container's image, ports and variable names; the message names the field. */
 export function checkContainerSyntax(
-  container: { image: string | null; portMappings: string[]; environmentVariables: Record<string, string> },
+  container: {
+    image: string | null;
+    portMappings: string[];
+    environmentVariables: Record<string, string>;
+    systemMountVolumes: Mount[];
+    userMountVolumes: Mount[];
+  },
   field: string,
 ): void {
   const fail = (what: string, value: string, fix: string) => {
@@ -65,5 +80,18 @@ export function checkContainerSyntax(
   });
   for (const name of Object.keys(container.environmentVariables)) {
     if (!isEnvName(name)) fail('environmentVariables', name, 'not a usable variable name; rename it');
+  }
+  for (const list of ['systemMountVolumes', 'userMountVolumes'] as const) {
+    container[list].forEach((mount, index) => {
+      const fix = "docker's --volume cannot carry it (':' or control characters); use another path";
+      if (mount.sourceVolumePath !== null && !isMountPath(mount.sourceVolumePath, 'source'))
+        fail(`${list}.${index}.sourceVolumePath`, mount.sourceVolumePath, fix);
+      if (!isMountPath(mount.targetVolumePath, 'target'))
+        fail(
+          `${list}.${index}.targetVolumePath`,
+          mount.targetVolumePath,
+          `${fix}; a target must be absolute`,
+        );
+    });
   }
 }

@@ -14,6 +14,7 @@ import {
   createRunnerLayout,
   jobContainer,
   scriptStep,
+  userMount,
   type RunnerLayout,
 } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
@@ -123,6 +124,9 @@ describe('hostile and malformed input', () => {
       fc
         .constantFrom('A=B', '', 'X\nY', 'BAD NAME', '1ABC=')
         .map((name) => ({ ...base(), environmentVariables: { [name]: 'v' } })),
+      fc
+        .constantFrom('/tmp/a:b:/data', '/tmp:/data:rw:x', '/tmp:relative', '/tmp:/d\nx')
+        .map((volume) => ({ ...base(), userMountVolumes: [userMount(volume)] })),
     );
     await fc.assert(
       fc.asyncProperty(hostile, async (container) => {

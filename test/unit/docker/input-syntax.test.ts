@@ -6,6 +6,14 @@ import {
   isPortMapping,
 } from '../../../src/docker/input-syntax';
 
+const valid = {
+  image: 'r.io/app:1',
+  portMappings: [] as string[],
+  environmentVariables: {},
+  systemMountVolumes: [],
+  userMountVolumes: [],
+};
+
 describe('input syntax', () => {
   it.each([
     ['postgres', true],
@@ -54,9 +62,40 @@ describe('input syntax', () => {
   });
 
   it('names the field of the first problem', () => {
-    const container = { image: 'r.io/app:1', portMappings: ['80', 'abc'], environmentVariables: {} };
+    const container = { ...valid, portMappings: ['80', 'abc'] };
     expect(() => checkContainerSyntax(container, 'args.services.1')).toThrow(
       'invalid hook input: args.services.1.portMappings.1 "abc": use [ip:][hostPort:]containerPort[/tcp|udp|sctp] with ports 1-65535',
     );
+  });
+
+  it.each([
+    ['sourceVolumePath', { sourceVolumePath: '/srv/a:b', targetVolumePath: '/data' }],
+    ['targetVolumePath', { sourceVolumePath: '/srv', targetVolumePath: '/data:rw' }],
+    ['targetVolumePath', { sourceVolumePath: null, targetVolumePath: 'relative' }],
+  ])('refuses a mount whose %s docker --volume cannot carry', (field, paths) => {
+    const mount = { userProvidedValue: null, readOnly: false, ...paths };
+    expect(() => checkContainerSyntax({ ...valid, userMountVolumes: [mount] }, 'args.container')).toThrow(
+      `args.container.userMountVolumes.0.${field}`,
+    );
+  });
+
+  it('accepts the runner system mounts and named volumes', () => {
+    const mounts = [
+      {
+        userProvidedValue: null,
+        sourceVolumePath: '/var/run/docker.sock',
+        targetVolumePath: '/var/run/docker.sock',
+        readOnly: false,
+      },
+      {
+        userProvidedValue: 'cache:/cache',
+        sourceVolumePath: 'cache',
+        targetVolumePath: '/cache',
+        readOnly: true,
+      },
+    ];
+    expect(() =>
+      checkContainerSyntax({ ...valid, systemMountVolumes: mounts }, 'args.container'),
+    ).not.toThrow();
   });
 });
