@@ -1,15 +1,12 @@
 // Which credential helper serves which registry. `--registry <host>` means ECR through ecr-login;
 // `--registry <host>=<helper>` names any other docker-credential-<helper>.
+import { parseRegistry } from '../ecr/registry';
 
 export const ECR_HELPER = 'ecr-login';
 
-// Private ECR hosts as ecr-login recognises them (ecr-credential-helper.md), and the two public ones.
-const PRIVATE_ECR =
-  /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
-const PUBLIC_ECR = new Set(['public.ecr.aws', 'ecr-public.aws.com']);
-
+/** A bare host that ecr-login serves: the helper's own parser decides, so the two never disagree. */
 export function isEcrHost(host: string): boolean {
-  return PRIVATE_ECR.test(host) || PUBLIC_ECR.has(host);
+  return parseRegistry(host)?.host === host.toLowerCase();
 }
 
 export interface RegistryHelper {
