@@ -1,7 +1,7 @@
 // Which docker config applies to the hook and what it says about a registry's credentials.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DOCKER_HUB } from './reference';
+import { DOCKER_HUB } from '../protocol/image-reference';
 
 export interface RegistryAuthSource {
   /** `docker-credential-<helper>` that serves this registry, from credHelpers or credsStore. */

@@ -9,7 +9,7 @@ import { loginArgs, pullArgs } from './args';
 import type { DockerCli } from './docker-cli';
 import { authSourceFor, readDockerConfig, type RegistryAuthSource } from './docker-config';
 import { withPrivateDir } from './private-dir';
-import { registryOf } from './reference';
+import { registryOf } from '../protocol/image-reference';
 import { withRetry, type RetryPolicy } from './retry';
 
 export interface PullSettings {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HookContainer, Mount, RegistryCredentials, RunScriptStepArgs } from '../protocol/hook-types';
+import { namedRegistryOf } from '../protocol/image-reference';
 import type { RunnerLayout } from './layout';
 
 /** A `container:` or `services.<name>:` entry of a workflow. */
@@ -33,12 +34,10 @@ export function userMount(value: string): Mount {
 
 /** The registry host of an image reference, as the runner derives `serverUrl`: "" for Docker Hub. */
 export function registryHost(image: string): string {
-  const first = image.split('/')[0]!;
-  const isHost = image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return isHost ? first : '';
+  return namedRegistryOf(image) ?? '';
 }
 
-function registryOf(spec: ContainerSpec): RegistryCredentials | null {
+function credentialsOf(spec: ContainerSpec): RegistryCredentials | null {
   if (!spec.credentials?.username) return null;
   return {
     username: spec.credentials.username,
@@ -55,7 +54,7 @@ export function jobContainer(spec: ContainerSpec, layout: RunnerLayout): HookCon
     entryPoint: null,
     workingDirectory: layout.containerWorkspace,
     createOptions: spec.options ?? null,
-    registry: registryOf(spec),
+    registry: credentialsOf(spec),
     environmentVariables: { ...spec.env, HOME: '/github/home' },
     portMappings: spec.ports ?? [],
     systemMountVolumes: [
@@ -80,7 +79,7 @@ export function serviceContainer(spec: ContainerSpec): HookContainer {
     entryPoint: null,
     workingDirectory: null,
     createOptions: spec.options ?? null,
-    registry: registryOf(spec),
+    registry: credentialsOf(spec),
     environmentVariables: { ...spec.env },
     portMappings: spec.ports ?? [],
     systemMountVolumes: [],
@@ -165,7 +164,7 @@ export function containerStep(spec: ContainerStepSpec, layout: RunnerLayout): Ho
     createOptions: null,
     registry:
       spec.image && spec.credentials
-        ? registryOf({ image: spec.image, credentials: spec.credentials })
+        ? credentialsOf({ image: spec.image, credentials: spec.credentials })
         : null,
     environmentVariables: {
       ...stepEnvironment(layout, {

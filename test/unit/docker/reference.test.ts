@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { registryOf, repositoryBasename, repositoryOf } from '../../../src/docker/reference';
+import { repositoryBasename, repositoryOf } from '../../../src/docker/reference';
+import { registryOf } from '../../../src/protocol/image-reference';
 
 describe('image references', () => {
   it.each([
