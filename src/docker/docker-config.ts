@@ -22,6 +22,17 @@ function hostOf(key: string): string {
   return host === 'index.docker.io' ? DOCKER_HUB : host;
 }
 
+/** The docker config folder the hook uses, and what chose it: HOOK_DOCKER_CONFIG, DOCKER_CONFIG, ~/.docker. */
+export function dockerConfigDirOf(
+  env: Readonly<Record<string, string | undefined>>,
+  homedir: string,
+): { dir: string; source: string } {
+  // Empty values count as unset.
+  if (env.HOOK_DOCKER_CONFIG) return { dir: env.HOOK_DOCKER_CONFIG, source: 'HOOK_DOCKER_CONFIG' };
+  if (env.DOCKER_CONFIG) return { dir: env.DOCKER_CONFIG, source: 'DOCKER_CONFIG' };
+  return { dir: path.join(env.HOME || homedir, '.docker'), source: "the runner user's home" };
+}
+
 export function authSourceFor(config: DockerConfigFile, registry: string): RegistryAuthSource {
   const wanted = hostOf(registry);
   const helperEntry = Object.entries(config.credHelpers ?? {}).find(([key]) => hostOf(key) === wanted);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { dockerCliEnv, parseEnvPassthrough } from '../docker/cli-env';
+import { dockerConfigDirOf } from '../docker/docker-config';
 import { parseFeatures, type FeatureSet } from './features';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
 
@@ -66,8 +67,7 @@ function privateBaseOf(env: Env, tmpdir: string): string {
 }
 
 export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: string }): HookConfig {
-  const dockerConfigDir =
-    env.HOOK_DOCKER_CONFIG || env.DOCKER_CONFIG || path.join(env.HOME || system.homedir, '.docker');
+  const dockerConfigDir = dockerConfigDirOf(env, system.homedir).dir;
   const passthrough = parseEnvPassthrough(env.HOOK_ENV_PASSTHROUGH);
   const dockerPath = env.HOOK_DOCKER_PATH || findOnPath('docker', env.PATH ?? '');
   if (!dockerPath)

@@ -1,7 +1,7 @@
 // What the hook will see on this runner, worked out from the runner folder, its .env and the
 // environment doctor runs in: the hook's environment, the docker config it picks, the env docker gets.
-import path from 'node:path';
 import { dockerCliEnv, parseEnvPassthrough } from '../../docker/cli-env';
+import { dockerConfigDirOf } from '../../docker/docker-config';
 import { credHelpersOf, type JsonObject } from '../docker-config';
 import { parseEnvText, type EnvLines } from '../env-file';
 import type { RunnerLayout } from '../runner-folder';
@@ -42,12 +42,7 @@ export function doctorSetup(
 ): DoctorSetup {
   const envLines = envText === null ? null : parseEnvText(envText);
   const hookEnv = applyEnvFile(baseEnv, envLines ?? []);
-  // Empty values count as unset, as in the hook.
-  const [dockerConfigDir, dockerConfigSource] = hookEnv.HOOK_DOCKER_CONFIG
-    ? [hookEnv.HOOK_DOCKER_CONFIG, 'HOOK_DOCKER_CONFIG']
-    : hookEnv.DOCKER_CONFIG
-      ? [hookEnv.DOCKER_CONFIG, 'DOCKER_CONFIG']
-      : [path.join(hookEnv.HOME || home, '.docker'), "the runner user's home"];
+  const { dir: dockerConfigDir, source: dockerConfigSource } = dockerConfigDirOf(hookEnv, home);
   return {
     layout,
     envLines,
