@@ -5,7 +5,7 @@ export {
   type Replayer,
   type ReplayerOptions,
 } from './replayer';
-export { replayJob, type JobResult, type JobSpec, type StepSpec } from './job';
+export { jobCalls, replayJob, type JobCalls, type JobResult, type JobSpec, type StepSpec } from './job';
 export { createRunnerLayout, runnerLayout, type RunnerLayout } from './layout';
 export {
   containerStep,
