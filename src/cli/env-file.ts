@@ -58,6 +58,22 @@ export function setEnvLine(lines: EnvLines, key: string, line: string | null): E
   return next;
 }
 
+/** Applies .env the way the runner does: in order, later lines win, `KEY=` unsets. */
+export function applyEnvFile(
+  base: Readonly<Record<string, string>>,
+  lines: EnvLines,
+): Record<string, string> {
+  const env = { ...base };
+  for (const line of lines) {
+    const key = keyOf(line);
+    if (key === undefined) continue;
+    const value = line.slice(key.length + 1);
+    if (value === '') delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
+
 /** Whether `value` survives the runner's line format unchanged. */
 export function isWritableEnvValue(value: string): boolean {
   return !/[\r\n]/.test(value);

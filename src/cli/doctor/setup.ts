@@ -3,7 +3,7 @@
 import { dockerCliEnv, parseEnvPassthrough } from '../../docker/cli-env';
 import { dockerConfigDirOf } from '../../docker/docker-config';
 import { credHelpersOf, type JsonObject } from '../docker-config';
-import { parseEnvText, type EnvLines } from '../env-file';
+import { applyEnvFile, parseEnvText, type EnvLines } from '../env-file';
 import type { RunnerLayout } from '../runner-folder';
 
 export interface DoctorSetup {
@@ -15,23 +15,6 @@ export interface DoctorSetup {
   dockerConfigSource: string;
   /** The environment the hook passes to the docker CLI (and so to credential helpers). */
   dockerEnv: Record<string, string>;
-}
-
-/** Applies .env the way the runner does: in order, later lines win, `KEY=` unsets. */
-export function applyEnvFile(
-  base: Readonly<Record<string, string>>,
-  lines: EnvLines,
-): Record<string, string> {
-  const env = { ...base };
-  for (const line of lines) {
-    const at = line.indexOf('=');
-    if (at <= 0) continue;
-    const key = line.slice(0, at);
-    const value = line.slice(at + 1);
-    if (value === '') delete env[key];
-    else env[key] = value;
-  }
-  return env;
 }
 
 export function doctorSetup(

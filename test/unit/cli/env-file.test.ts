@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { formatEnvLines, getEnvLine, getEnvValue, parseEnvText, setEnvLine } from '../../../src/cli/env-file';
+import {
+  applyEnvFile,
+  formatEnvLines,
+  getEnvLine,
+  getEnvValue,
+  parseEnvText,
+  setEnvLine,
+} from '../../../src/cli/env-file';
 
 describe('runner .env', () => {
+  it('applies .env as the runner does: later lines win, KEY= unsets', () => {
+    const env = applyEnvFile({ A: '1', B: '2', HOME: '/h' }, ['A=x=y', 'B=', 'C=3', 'C=4', 'junk']);
+    expect(env).toEqual({ A: 'x=y', C: '4', HOME: '/h' });
+  });
+
   const lines = parseEnvText(
     'LANG=C.UTF-8\nURL=http://x/?a=b\nPATH=/one\n# not a comment=1\nPATH=/two\nEMPTY=\n',
   );

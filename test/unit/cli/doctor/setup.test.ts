@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatText } from '../../../../src/cli/doctor/report';
 import { fail, pass, skip } from '../../../../src/cli/doctor/check';
-import { applyEnvFile, doctorSetup, registryRoutes } from '../../../../src/cli/doctor/setup';
+import { doctorSetup, registryRoutes } from '../../../../src/cli/doctor/setup';
 import { runnerLayout } from '../../../../src/cli/runner-folder';
 
 describe('what the hook will see', () => {
-  it('applies .env as the runner does: later lines win, KEY= unsets', () => {
-    const env = applyEnvFile({ A: '1', B: '2', HOME: '/h' }, ['A=x=y', 'B=', 'C=3', 'C=4', 'junk']);
-    expect(env).toEqual({ A: 'x=y', C: '4', HOME: '/h' });
-  });
-
   it('gives docker PATH, HOME, DOCKER_*, AWS_*, proxies and HOOK_ENV_PASSTHROUGH names, and the config dir', () => {
     const hookEnv = {
       PATH: '/bin',
