@@ -14,6 +14,7 @@ interface DockerConfigFile {
   credHelpers?: Record<string, string>;
   credsStore?: string;
   auths?: Record<string, unknown>;
+  currentContext?: string;
 }
 
 /** Config keys may carry a scheme or a path (`https://index.docker.io/v1/` is Docker Hub): compare hosts. */
@@ -54,5 +55,14 @@ export function readDockerConfig(dir: string): DockerConfigFile {
     return JSON.parse(text) as DockerConfigFile;
   } catch (error) {
     throw new Error(`docker config ${file} is not valid JSON; fix or remove it`, { cause: error });
+  }
+}
+
+/** The config's `docker context use` choice; unreadable config = none, as the CLI then falls back too. */
+export function currentContextOf(dir: string): string | undefined {
+  try {
+    return readDockerConfig(dir).currentContext || undefined;
+  } catch {
+    return undefined;
   }
 }

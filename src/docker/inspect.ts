@@ -1,4 +1,5 @@
-// Parsers for `docker container inspect` output: health, ports and environment of created containers.
+// What the hook reads of a container's inspect data (the Engine API's, as `docker container inspect`
+// prints it): health, ports and environment.
 
 export type HealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy' | 'exited';
 
@@ -11,21 +12,20 @@ export interface ContainerFacts {
   env: string[];
 }
 
-interface InspectEntry {
+export interface InspectEntry {
   Id?: string;
   State?: { Status?: string; Health?: { Status?: string } | null };
-  Config?: { Env?: string[] | null };
+  Config?: { Env?: string[] | null; Tty?: boolean };
   NetworkSettings?: { Ports?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
 }
 
-export function parseContainerInspect(output: string): ContainerFacts[] {
-  const entries = JSON.parse(output) as InspectEntry[];
-  return entries.map((entry) => ({
+export function containerFactsOf(entry: InspectEntry): ContainerFacts {
+  return {
     id: entry.Id ?? '',
     health: healthOf(entry),
     ports: portsOf(entry),
     env: entry.Config?.Env ?? [],
-  }));
+  };
 }
 
 function healthOf(entry: InspectEntry): HealthStatus {

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { envValue, isAlpineOsRelease, parseContainerInspect } from '../../../src/docker/inspect';
+import {
+  containerFactsOf,
+  envValue,
+  isAlpineOsRelease,
+  type InspectEntry,
+} from '../../../src/docker/inspect';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/docker', name), 'utf8');
 
 describe('docker inspect parsing', () => {
   it('reads health, ports (container -> host, one per port) and env from real output', () => {
-    const [web, plain] = parseContainerInspect(fixture('inspect-web-and-plain.json'));
+    // Real `docker container inspect` output: an array of what the Engine API answers per container.
+    const entries = JSON.parse(fixture('inspect-web-and-plain.json')) as InspectEntry[];
+    const [web, plain] = entries.map(containerFactsOf);
     expect(web?.health).toBe('healthy');
     expect(web?.ports).toEqual({ '80': '32773', '9000': '9000' });
     expect(envValue(web?.env ?? [], 'PATH')).toBe('/usr/local/bin:/usr/bin:/bin');
@@ -18,7 +25,7 @@ describe('docker inspect parsing', () => {
 
   it('treats a stopped container as exited, whatever its health says', () => {
     const entry = { Id: 'x', State: { Status: 'exited', Health: { Status: 'healthy' } } };
-    expect(parseContainerInspect(JSON.stringify([entry]))[0]?.health).toBe('exited');
+    expect(containerFactsOf(entry).health).toBe('exited');
   });
 
   it.each([

@@ -1,0 +1,149 @@
+// The Docker Engine API. The hook uses it where starting a docker CLI process would cost more than the
+// work itself (a step's exec, inspects, logs, listings, removals); pulls, logins, builds and creates stay
+// with the CLI, which owns credential helpers and `docker create`'s options.
+import type { JobLog } from '../protocol/job-log';
+import { exchange, type EngineConnection, type EngineReply, type EngineRequest } from './engine-http';
+import { frameReader, type StreamName } from './stream-frames';
+
+/**
+ * The newest API version whose requests and answers this module is written against; older daemons get
+ * their own version (all of this exists since 1.24), newer ones are asked for this one.
+ */
+const NEWEST_KNOWN_VERSION = '1.47';
+/** As for the CLI calls: a daemon that does not answer fails the call instead of hanging the job. */
+const REQUEST_TIMEOUT_MS = 120_000;
+
+export class EngineError extends Error {
+  override name = 'EngineError';
+
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface ExecSpec {
+  command: string[];
+  env: string[];
+  workdir?: string;
+}
+
+export type OutputSink = Record<StreamName, (chunk: Buffer) => void>;
+
+type Method = EngineRequest['method'];
+
+export class EngineApi {
+  private versionPrefix: Promise<string> | undefined;
+
+  constructor(
+    private readonly connection: EngineConnection,
+    private readonly log: JobLog,
+  ) {}
+
+  /** Parsed JSON of a 2xx answer; `allow` lists other statuses that are fine (e.g. 404 on a removal). */
+  async json<T>(method: Method, path: string, body?: object, allow: number[] = []): Promise<T | null> {
+    const reply = await this.request(method, path, body, allow);
+    if (reply.status >= 300 || reply.body.length === 0) return null;
+    return JSON.parse(reply.body.toString('utf8')) as T;
+  }
+
+  /** Runs a command in a running container, its output to `output` as it comes; resolves with its exit code. */
+  async exec(containerId: string, spec: ExecSpec, output: OutputSink): Promise<number> {
+    const created = await this.json<{ Id: string }>(
+      'POST',
+      `/containers/${encodeURIComponent(containerId)}/exec`,
+      {
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        Env: spec.env,
+        WorkingDir: spec.workdir ?? '',
+        Cmd: spec.command,
+      },
+    );
+    const execId = created?.Id ?? '';
+    const feed = frameReader((name, payload) => output[name](payload));
+    await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, [], feed);
+    return this.execExitCode(execId);
+  }
+
+  /** A container's logs (both streams, as `docker logs --details` shows them), demultiplexed unless it has a TTY. */
+  async logs(containerId: string, tty: boolean): Promise<string> {
+    const reply = await this.request(
+      'GET',
+      `/containers/${encodeURIComponent(containerId)}/logs?stdout=1&stderr=1&details=1`,
+    );
+    if (tty) return reply.body.toString('utf8');
+    const chunks: Buffer[] = [];
+    frameReader((_, payload) => chunks.push(payload))(reply.body);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private async execExitCode(execId: string): Promise<number> {
+    // The stream ends when the process's output does; its exit code is recorded a moment later.
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const state = await this.json<{ Running: boolean; ExitCode: number | null }>(
+        'GET',
+        `/exec/${execId}/json`,
+      );
+      if (state && !state.Running && state.ExitCode !== null) return state.ExitCode;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new EngineError(`exec ${execId} still reports running 2 s after its output ended`, 0);
+  }
+
+  private async request(
+    method: Method,
+    path: string,
+    body?: object,
+    allow: number[] = [],
+    onBody?: (chunk: Buffer) => void,
+  ): Promise<EngineReply> {
+    const prefix = await this.negotiatedPrefix();
+    const reply = await this.send({
+      method,
+      path: `${prefix}${path}`,
+      body,
+      onBody,
+      timeoutMs: onBody ? null : REQUEST_TIMEOUT_MS,
+    });
+    if ((reply.status >= 200 && reply.status < 300) || allow.includes(reply.status)) return reply;
+    let message = reply.body.toString('utf8').trim();
+    try {
+      message = (JSON.parse(message) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON: the text is the message
+    }
+    throw new EngineError(
+      `docker engine ${method} ${path.split('?')[0]}: ${message} (HTTP ${reply.status})`,
+      reply.status,
+    );
+  }
+
+  /** `/v1.xx` for the daemon's version or ours, whichever is older; asked once per hook call. */
+  private negotiatedPrefix(): Promise<string> {
+    this.versionPrefix ??= this.send({ method: 'GET', path: '/_ping', timeoutMs: REQUEST_TIMEOUT_MS }).then(
+      (reply) => `/v${olderVersion(reply.headers['api-version'] ?? '1.24', NEWEST_KNOWN_VERSION)}`,
+    );
+    return this.versionPrefix;
+  }
+
+  private async send(request: EngineRequest): Promise<EngineReply> {
+    const started = Date.now();
+    const reply = await exchange(this.connection, request);
+    this.log.debug(
+      `docker engine ${request.method} ${request.path} (${reply.status}, ${Date.now() - started} ms)`,
+    );
+    return reply;
+  }
+}
+
+/** The older of two API versions ("1.41" vs "1.47"). */
+export function olderVersion(a: string, b: string): string {
+  const parts = (version: string) => version.split('.').map(Number);
+  const [aMajor = 0, aMinor = 0] = parts(a);
+  const [bMajor = 0, bMinor = 0] = parts(b);
+  return aMajor < bMajor || (aMajor === bMajor && aMinor < bMinor) ? a : b;
+}

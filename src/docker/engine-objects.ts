@@ -1,0 +1,58 @@
+// The few Engine API operations on containers, networks and images the hook needs, with what counts as
+// success spelled out: removing something already gone is fine, since cleanup must be idempotent.
+import type { EngineApi } from './engine-api';
+import { containerFactsOf, type ContainerFacts, type InspectEntry } from './inspect';
+
+export type ObjectKind = 'container' | 'network' | 'image';
+
+const LIST_PATHS: Record<ObjectKind, string> = {
+  container: '/containers/json?all=1&',
+  network: '/networks?',
+  image: '/images/json?',
+};
+
+const NOT_FOUND = 404;
+
+/** Ids of every object of a kind carrying the label (`name=value`). */
+export async function idsByLabel(engine: EngineApi, kind: ObjectKind, label: string): Promise<string[]> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
+  const list = await engine.json<Array<{ Id: string }>>('GET', `${LIST_PATHS[kind]}filters=${filters}`);
+  return (list ?? []).map((item) => item.Id);
+}
+
+export async function inspectContainer(
+  engine: EngineApi,
+  id: string,
+): Promise<ContainerFacts & { tty: boolean }> {
+  const entry = (await engine.json<InspectEntry>('GET', `/containers/${encodeURIComponent(id)}/json`)) ?? {};
+  return { ...containerFactsOf(entry), tty: entry.Config?.Tty === true };
+}
+
+export async function startContainer(engine: EngineApi, id: string): Promise<void> {
+  // 304: it was already running, which is what was asked for.
+  await engine.json('POST', `/containers/${encodeURIComponent(id)}/start`, undefined, [304]);
+}
+
+/** Removes an object; one that is already gone counts as removed. */
+export async function removeObject(engine: EngineApi, kind: ObjectKind, id: string): Promise<void> {
+  const target = encodeURIComponent(id);
+  const path =
+    kind === 'container'
+      ? `/containers/${target}?force=1&v=1`
+      : kind === 'network'
+        ? `/networks/${target}`
+        : `/images/${target}?force=1`;
+  await engine.json('DELETE', path, undefined, [NOT_FOUND]);
+}
+
+/** Runs a short command in a container and keeps its output (stdout and stderr, in order). */
+export async function execCaptured(
+  engine: EngineApi,
+  id: string,
+  command: string[],
+): Promise<{ exitCode: number; output: string }> {
+  const chunks: Buffer[] = [];
+  const keep = (chunk: Buffer) => void chunks.push(Buffer.from(chunk));
+  const exitCode = await engine.exec(id, { command, env: [] }, { stdout: keep, stderr: keep });
+  return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
+}
