@@ -3,12 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { runHookProcess } from '../hook/main';
+import { sharedStdout } from '../protocol/job-log';
+
+// process.stdout is touched only when something is printed: opening it costs.
+const stdout = sharedStdout((chunk) => process.stdout.write(chunk));
 
 // The runner closes stdin after one line: a synchronous read is the cheapest on the per-step path.
 void runHookProcess({
   stdin: readFileSync(0, 'utf8'),
   env: process.env,
-  // Touched only when something is printed: a step prints nothing itself, and opening stdout costs.
-  stdout: { write: (text: string) => process.stdout.write(text) },
+  stdout: stdout.log,
+  stepOutput: { stdout: stdout.step, stderr: (chunk) => process.stderr.write(chunk) },
   system: { homedir: homedir(), tmpdir: tmpdir() },
 }).then((code) => (process.exitCode = code));

@@ -55,23 +55,6 @@ export function runArgs(spec: ContainerSpec): string[] {
   return ['run', '--rm', ...containerFlags(spec), '--', spec.image, ...spec.command];
 }
 
-export interface ExecSpec {
-  container: string;
-  workdir: string;
-  envFlags: string[];
-  envFile: string | null;
-  path: string;
-  command: string[];
-}
-
-export function execArgs(spec: ExecSpec): string[] {
-  const args = ['exec', '--workdir', spec.workdir, ...spec.envFlags];
-  if (spec.envFile) args.push('--env-file', spec.envFile);
-  // PATH is not a secret and may be the step's own: it goes last so that it wins.
-  args.push('-e', `PATH=${spec.path}`);
-  return [...args, '--', spec.container, ...spec.command];
-}
-
 export function pullArgs(image: string): string[] {
   return ['pull', '--quiet', '--', image];
 }
@@ -99,7 +82,3 @@ export function buildArgs(
 }
 
 /** `docker ps`/`network ls`/`image ls` filtered by one label, printing ids only. */
-export function listByLabelArgs(kind: 'container' | 'network' | 'image', label: string): string[] {
-  const list = kind === 'container' ? ['container', 'ls', '--all'] : [kind, 'ls'];
-  return [...list, '--quiet', '--no-trunc', '--filter', `label=${label}`];
-}

@@ -68,6 +68,20 @@ export class ContainerEnvError extends Error {
   override name = 'ContainerEnvError';
 }
 
+function checkContainerVariable(name: string, value: string): void {
+  if (!name || name.includes('=') || name.includes('\0') || value.includes('\0')) {
+    throw new ContainerEnvError(`environment variable '${name}' cannot be passed to a container; rename it`);
+  }
+}
+
+/** A job's variables as the Engine API takes them (`NAME=value`), checked as for the CLI. */
+export function containerEnvEntries(jobEnv: Readonly<Record<string, string>>): string[] {
+  return Object.entries(jobEnv).map(([name, value]) => {
+    checkContainerVariable(name, value);
+    return `${name}=${value}`;
+  });
+}
+
 /** Splits a job's variables between `-e NAME` (value in the CLI's env) and an env file, never the command line. */
 export function planContainerEnv(
   jobEnv: Readonly<Record<string, string>>,
@@ -77,11 +91,7 @@ export function planContainerEnv(
   const flags: string[] = [];
   const fileEntries: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(jobEnv)) {
-    if (!name || name.includes('=') || name.includes('\0') || value.includes('\0')) {
-      throw new ContainerEnvError(
-        `environment variable '${name}' cannot be passed to a container; rename it`,
-      );
-    }
+    checkContainerVariable(name, value);
     if (name.startsWith('DOCKER_')) {
       if (/[\r\n]/.test(value)) {
         throw new ContainerEnvError(

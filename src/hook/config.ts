@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { dockerCliEnv, parseEnvPassthrough } from '../docker/cli-env';
-import { dockerConfigDirOf } from '../docker/docker-config';
+import { currentContextOf, dockerConfigDirOf } from '../docker/docker-config';
+import { engineEndpointOf, type EngineEndpoint } from '../docker/engine-endpoint';
 import { parseFeatures, type FeatureSet } from './features';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
 
@@ -13,6 +14,8 @@ export interface HookConfig {
   dockerConfigDir: string;
   /** The docker CLI's environment for pulls, logins and builds (helpers need PATH, HOME, AWS_* ...). */
   cliEnv: Record<string, string>;
+  /** Where the Engine API is: the daemon the CLI's environment and config point at. */
+  engineEndpoint: EngineEndpoint;
   /** RUNNER_TEMP, whose hash tells this runner's containers apart from any other runner's. */
   runnerTemp: string | null;
   /** Folder for throw-away secrets; never under _work, which jobs can read. */
@@ -74,10 +77,12 @@ export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: s
     throw new HookConfigError(
       "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
     );
+  const cliEnv = dockerCliEnv(env, passthrough, dockerConfigDir);
   return {
     dockerPath,
     dockerConfigDir,
-    cliEnv: dockerCliEnv(env, passthrough, dockerConfigDir),
+    cliEnv,
+    engineEndpoint: engineEndpointOf(cliEnv, currentContextOf(dockerConfigDir)),
     runnerTemp: env.RUNNER_TEMP || null,
     privateBase: privateBaseOf(env, system.tmpdir),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,

@@ -1,5 +1,6 @@
 // What every command works with: settings, the docker CLI and the job log.
 import type { DockerCli } from '../docker/docker-cli';
+import type { EngineApi, OutputSink } from '../docker/engine-api';
 import type { PullRequest } from '../docker/pull';
 import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
@@ -7,7 +8,12 @@ import type { HookConfig } from './config';
 
 export interface HookContext {
   config: HookConfig;
+  /** The docker CLI: pulls, logins, creates, builds, `docker run` (what needs its config and options). */
   docker: DockerCli;
+  /** The Engine API: exec, inspect, logs, listings and removals (no process to start for each). */
+  engine: EngineApi;
+  /** Where a step's own output goes: the hook's stdout and stderr, byte for byte. */
+  stepOutput: OutputSink;
   log: JobLog;
   /** This runner's label value (a hash of its RUNNER_TEMP). */
   runnerId: string;

@@ -1,6 +1,7 @@
 // Waits for every service's health check at once, bounded in total time; an unhealthy or exited service
 // (or a job container that exited at once) fails the job with its logs printed.
-import { parseContainerInspect, type ContainerFacts } from '../docker/inspect';
+import { inspectContainer } from '../docker/engine-objects';
+import type { ContainerFacts } from '../docker/inspect';
 import type { HookContext } from './context';
 import { printServiceLogs } from './service-logs';
 
@@ -17,10 +18,8 @@ export interface WatchedContainer extends WatchedService {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function inspectContainers(context: HookContext, ids: string[]): Promise<ContainerFacts[]> {
-  if (ids.length === 0) return [];
-  const { stdout } = await context.docker.ok(['container', 'inspect', '--', ...ids]);
-  return parseContainerInspect(stdout);
+export function inspectContainers(context: HookContext, ids: string[]): Promise<ContainerFacts[]> {
+  return Promise.all(ids.map((id) => inspectContainer(context.engine, id)));
 }
 
 /** Returns the facts of every container once no service is `starting` any more. */
@@ -53,7 +52,8 @@ export async function waitForHealthy(
         `Waiting for the health checks of ${names} (at most ${context.config.healthTimeoutMs / 1000} s)`,
       );
     }
-    // Quick polls for the first seconds, when most health checks turn healthy; then every 2 s.
-    await sleep(Math.min(poll < 20 ? 250 : 2000, Math.max(0, deadline - Date.now())));
+    // Quick polls for the first 5 s, when most health checks turn healthy (an inspect through the Engine
+    // API costs the daemon a few ms); then every 2 s.
+    await sleep(Math.min(poll < 50 ? 100 : 2000, Math.max(0, deadline - Date.now())));
   }
 }

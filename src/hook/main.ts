@@ -2,6 +2,8 @@
 // process exit code; every failure is one `::error::` line (bad input creates nothing).
 import path from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
+import { EngineApi, type OutputSink } from '../docker/engine-api';
+import { engineConnectionOf } from '../docker/engine-endpoint';
 import { parseHookInput } from '../protocol/hook-input';
 import type {
   HookInput,
@@ -24,6 +26,7 @@ export interface HookProcess {
   stdin: string;
   env: Readonly<Record<string, string | undefined>>;
   stdout: LogSink;
+  stepOutput: OutputSink;
   system: { homedir: string; tmpdir: string };
 }
 
@@ -54,7 +57,12 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
     const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
-    const response = await dispatch({ config, docker, log, runnerId }, input);
+    const engine = new EngineApi(
+      engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
+      log,
+    );
+    const context = { config, docker, engine, log, runnerId, stepOutput: io.stepOutput };
+    const response = await dispatch(context, input);
     writeHookResponse(input.responseFile, response);
     return 0;
   } catch (error) {

@@ -3,6 +3,7 @@
 // Alpine, and answer the runner. Anything created before a failure is removed before the error goes up.
 import type { ContainerSpec } from '../docker/args';
 import { createArgs, networkCreateArgs } from '../docker/args';
+import { execCaptured, startContainer } from '../docker/engine-objects';
 import { envValue, isAlpineOsRelease, type ContainerFacts } from '../docker/inspect';
 import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
@@ -54,7 +55,7 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
       pullSeconds.set(container.input.image, await (pulls.get(container.input.image) as Promise<number>));
       const id = await createContainer(context, plan, container);
       if (container.role === 'job') await servicesStarted.done;
-      await docker.ok(['start', '--', id]);
+      await startContainer(context.engine, id);
       return id;
     } finally {
       if (container.role === 'service') servicesStarted.tick();
@@ -139,8 +140,9 @@ async function createContainer(
 }
 
 async function detectAlpine(context: HookContext, id: string): Promise<boolean> {
-  const result = await context.docker.run(['exec', '--', id, 'cat', '/etc/os-release']);
-  return result.exitCode === 0 && isAlpineOsRelease(result.stdout);
+  // A job container that is not running cannot be asked; the health wait beside this reports it, logs and all.
+  const result = await execCaptured(context.engine, id, ['cat', '/etc/os-release']).catch(() => null);
+  return result?.exitCode === 0 && isAlpineOsRelease(result.output);
 }
 
 function printContainers(

@@ -1,6 +1,6 @@
 // Removes what carries one of our labels: containers, then networks (and built images when asked).
 // Working from labels, not only from state, makes prune, rollback and cleanup work after partial failures.
-import { listByLabelArgs } from '../docker/args';
+import { idsByLabel, removeObject, type ObjectKind } from '../docker/engine-objects';
 import type { HookContext } from './context';
 
 export interface RemoveOptions {
@@ -16,21 +16,27 @@ export async function removeLabelled(
   label: string,
   options: RemoveOptions,
 ): Promise<void> {
-  const { docker } = context;
+  const { engine } = context;
   const [containers, networks, images] = await Promise.all([
-    docker.lines(listByLabelArgs('container', label)),
-    docker.lines(listByLabelArgs('network', label)),
-    options.images ? docker.lines(listByLabelArgs('image', label)) : Promise.resolve([]),
+    idsByLabel(engine, 'container', label),
+    idsByLabel(engine, 'network', label),
+    options.images ? idsByLabel(engine, 'image', label) : Promise.resolve([]),
     options.notBefore,
   ]);
-  const allContainers = [...new Set([...containers, ...(options.containerIds ?? [])])];
-  if (allContainers.length > 0) {
-    const removed = await docker.run(['rm', '--force', '--volumes', '--', ...allContainers]);
-    // A container from state that is already gone is fine (cleanup is idempotent); anything else is not.
-    if (removed.exitCode !== 0 && !/no such container/i.test(removed.stderr)) {
-      throw new Error(`could not remove containers ${allContainers.join(' ')}: ${removed.stderr.trim()}`);
-    }
-  }
-  if (networks.length > 0) await docker.ok(['network', 'rm', '--', ...networks]);
-  if (images.length > 0) await docker.ok(['image', 'rm', '--force', '--', ...new Set(images)]);
+  // Networks only empty out once their containers are gone; images once no container uses them.
+  await removeAll(context, 'container', [...containers, ...(options.containerIds ?? [])]);
+  await removeAll(context, 'network', networks);
+  await removeAll(context, 'image', images);
+}
+
+/** Removes every one at once, and only then reports the first failure: the rest still goes. */
+async function removeAll(context: HookContext, kind: ObjectKind, ids: string[]): Promise<void> {
+  const settled = await Promise.allSettled(
+    [...new Set(ids)].map((id) => removeObject(context.engine, kind, id)),
+  );
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed)
+    throw new Error(`could not remove a ${kind}: ${(failed.reason as Error).message}`, {
+      cause: failed.reason,
+    });
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { buildArgs, runArgs, type ContainerSpec } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
+import { removeObject } from '../docker/engine-objects';
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { pullOrUseLocal } from '../docker/pull';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
@@ -47,7 +48,7 @@ export async function runContainerStep(
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
     // job, cleanup_job removes it by its label.
     if (!args.image && !state && context.config.features['remove-built-images']) {
-      await context.docker.run(['image', 'rm', '--force', '--', image]);
+      await removeObject(context.engine, 'image', image);
     }
   }
 }

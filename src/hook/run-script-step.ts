@@ -1,12 +1,11 @@
-// run_script_step: one `docker exec` into the job container, output streamed live. Everything else it
-// needs (container id, the image's PATH) was saved in state by prepare_job.
-import { execArgs } from '../docker/args';
+// run_script_step: one exec into the job container through the Engine API, output streamed live. All it
+// needs (container id, the image's PATH) was saved in state by prepare_job, so no docker process starts.
+import { containerEnvEntries } from '../docker/cli-env';
 import { retokenizeArgs } from '../docker/create-options';
 import type { RunScriptStepArgs } from '../protocol/hook-types';
-import { withContainerEnv } from './container-env';
 import type { HookContext } from './context';
 import type { HookState } from './state';
-import { runStepProcess } from './step-process';
+import { StepFailedError } from './step-process';
 
 export async function runScriptStep(
   context: HookContext,
@@ -20,18 +19,14 @@ export async function runScriptStep(
   }
   const prepend = Array.isArray(args.prependPath) ? args.prependPath : [args.prependPath];
   const path = [...prepend.filter(Boolean), state.container.path].join(':');
-  const containerId = state.container.id;
   // The runner split the arguments on spaces and left quotes in (a quoted script path, say).
   const command = [args.entryPoint, ...retokenizeArgs(args.entryPointArgs, 'args.entryPointArgs')];
-  await withContainerEnv(context, args.environmentVariables, async (env) => {
-    const spec = {
-      container: containerId,
-      workdir: args.workingDirectory,
-      envFlags: env.envFlags,
-      envFile: env.envFile,
-      path,
-      command,
-    };
-    await runStepProcess(context, execArgs(spec), env.cliEnv);
-  });
+  // PATH is not a secret and may be the step's own: it goes last so that it wins.
+  const env = [...containerEnvEntries(args.environmentVariables), `PATH=${path}`];
+  const exitCode = await context.engine.exec(
+    state.container.id,
+    { command, env, workdir: args.workingDirectory },
+    context.stepOutput,
+  );
+  if (exitCode !== 0) throw new StepFailedError(exitCode);
 }

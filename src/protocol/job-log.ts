@@ -43,3 +43,21 @@ export function createJobLog(sink: LogSink, debugEnabled: boolean): JobLog {
     },
   };
 }
+
+/**
+ * The hook's stdout, shared by a step's own output and the hook's lines. A hook line after step output
+ * that did not end its line starts a new one: the runner only sees `::error::` at the start of a line.
+ */
+export function sharedStdout(write: (chunk: string | Uint8Array) => unknown): {
+  log: LogSink;
+  step: (chunk: Uint8Array) => void;
+} {
+  let midLine = false;
+  return {
+    log: { write: (text) => write(midLine ? ((midLine = false), `\n${text}`) : text) },
+    step: (chunk) => {
+      if (chunk.length > 0) midLine = chunk[chunk.length - 1] !== 0x0a;
+      write(chunk);
+    },
+  };
+}

@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   buildArgs,
   createArgs,
-  execArgs,
-  listByLabelArgs,
   loginArgs,
   mountArg,
   networkCreateArgs,
@@ -71,19 +69,6 @@ describe('docker argument builders', () => {
     expect(runArgs(spec).slice(0, 2)).toEqual(['run', '--rm']);
   });
 
-  it('builds docker exec with PATH last and the container after --', () => {
-    expect(
-      execArgs({
-        container: 'c1',
-        workdir: '/w',
-        envFlags: ['-e', 'X'],
-        envFile: null,
-        path: '/p:/bin',
-        command: ['sh', '-e', '/s.sh'],
-      }),
-    ).toEqual(['exec', '--workdir', '/w', '-e', 'X', '-e', 'PATH=/p:/bin', '--', 'c1', 'sh', '-e', '/s.sh']);
-  });
-
   it('builds the small verbs', () => {
     expect(
       mountArg({ userProvidedValue: null, sourceVolumePath: '/s', targetVolumePath: '/t', readOnly: true }),
@@ -117,15 +102,6 @@ describe('docker argument builders', () => {
       '/a/Dockerfile',
       '--',
       '/a',
-    ]);
-    expect(listByLabelArgs('container', 'l=1')).toEqual([
-      'container',
-      'ls',
-      '--all',
-      '--quiet',
-      '--no-trunc',
-      '--filter',
-      'label=l=1',
     ]);
   });
 });

@@ -1,6 +1,7 @@
 // prepare_job's plan: what will be created, decided (and bad input refused) before anything is.
 import { describe, expect, it } from 'vitest';
 import { DockerCli } from '../../../src/docker/docker-cli';
+import { EngineApi } from '../../../src/docker/engine-api';
 import { hookConfigFromEnv } from '../../../src/hook/config';
 import type { HookContext } from '../../../src/hook/context';
 import { planJob } from '../../../src/hook/job-plan';
@@ -18,6 +19,9 @@ function contextWith(env: Record<string, string> = {}): HookContext {
     config,
     log,
     docker: new DockerCli(config.dockerPath, config.cliEnv, log),
+    // Planning talks to no daemon: a socket that is not there proves it.
+    engine: new EngineApi({ socketPath: '/nonexistent/docker.sock', describe: 'none' }, log),
+    stepOutput: { stdout: () => undefined, stderr: () => undefined },
     runnerId: 'abcdef0123456789',
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createJobLog, escapeData } from '../../../src/protocol/job-log';
+import { createJobLog, escapeData, sharedStdout } from '../../../src/protocol/job-log';
 
 function capture(debug = false) {
   let text = '';
@@ -28,5 +28,19 @@ describe('job log commands', () => {
     const loud = capture(true);
     loud.log.debug('docker pull x');
     expect(loud.text()).toBe('::debug::docker pull x\n');
+  });
+});
+
+describe('stdout shared by a step and the hook', () => {
+  it("starts the hook's line on a new line only when the step left one open", () => {
+    let text = '';
+    const out = sharedStdout((chunk) => (text += Buffer.from(chunk).toString()));
+    out.step(Buffer.from('done\n'));
+    out.log.write('::debug::a\n');
+    out.step(Buffer.from('no newline'));
+    out.step(Buffer.alloc(0));
+    out.log.write('::error::b\n');
+    out.log.write('::error::c\n');
+    expect(text).toBe('done\n::debug::a\nno newline\n::error::b\n::error::c\n');
   });
 });
