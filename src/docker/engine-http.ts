@@ -90,9 +90,14 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
       clearTimeout(timer);
       if (!reply) return fail(new Error('the connection closed before an answer'));
       if (settled) return;
+      const body = Buffer.concat(bodyChunks);
+      // A body shorter than announced is a connection lost midway, never an answer to act on.
+      const announced = Number(reply.headers['content-length'] ?? body.length);
+      if (body.length < announced)
+        return fail(new Error(`the answer was cut short (${body.length} of ${announced} bytes)`));
       settled = true;
       socket.destroy();
-      resolve({ ...reply, body: Buffer.concat(bodyChunks) });
+      resolve({ ...reply, body });
     });
     socket.on('close', () => {
       clearTimeout(timer);

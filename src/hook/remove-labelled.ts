@@ -27,6 +27,16 @@ export async function removeLabelled(
   await removeAll(context, 'container', [...containers, ...(options.containerIds ?? [])]);
   await removeAll(context, 'network', networks);
   await removeAll(context, 'image', images);
+  // Said done only when seen done: whatever still carries the label now is reported, not passed over.
+  const [containersLeft, networksLeft] = await Promise.all([
+    idsByLabel(engine, 'container', label),
+    idsByLabel(engine, 'network', label),
+  ]);
+  const left = [
+    ...containersLeft.map((id) => `container ${id}`),
+    ...networksLeft.map((id) => `network ${id}`),
+  ];
+  if (left.length > 0) throw new Error(`still there after removal: ${left.join(', ')}`);
 }
 
 /** Removes every one at once, and only then reports the first failure: the rest still goes. */

@@ -87,4 +87,15 @@ describe('engine HTTP exchange', () => {
     ).rejects.toThrow('the connection closed before an answer');
     daemon.close();
   });
+
+  it('fails on an answer shorter than its Content-Length', async () => {
+    const daemon = await peer(['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n[{"Id"']);
+    await expect(
+      exchange(
+        { socketPath: daemon.socketPath, describe: 'test' },
+        { method: 'GET', path: '/', timeoutMs: 5000 },
+      ),
+    ).rejects.toThrow('the answer was cut short (6 of 10 bytes)');
+    daemon.close();
+  });
 });
