@@ -35,7 +35,7 @@ export type OutputSink = Record<StreamName, (chunk: Buffer) => void>;
 type Method = EngineRequest['method'];
 
 export class EngineApi {
-  private versionPrefix: Promise<string> | undefined;
+  private negotiated: Promise<string> | undefined;
 
   constructor(
     private readonly connection: EngineConnection,
@@ -101,10 +101,9 @@ export class EngineApi {
     allow: number[] = [],
     onBody?: (chunk: Buffer) => void,
   ): Promise<EngineReply> {
-    const prefix = await this.negotiatedPrefix();
     const reply = await this.send({
       method,
-      path: `${prefix}${path}`,
+      path: `/v${await this.version()}${path}`,
       body,
       onBody,
       timeoutMs: onBody ? null : REQUEST_TIMEOUT_MS,
@@ -122,12 +121,12 @@ export class EngineApi {
     );
   }
 
-  /** `/v1.xx` for the daemon's version or ours, whichever is older; asked once per hook call. */
-  private negotiatedPrefix(): Promise<string> {
-    this.versionPrefix ??= this.send({ method: 'GET', path: '/_ping', timeoutMs: REQUEST_TIMEOUT_MS }).then(
-      (reply) => `/v${olderVersion(reply.headers['api-version'] ?? '1.24', NEWEST_KNOWN_VERSION)}`,
+  /** The API version spoken: the daemon's or ours, whichever is older; asked once per hook call. */
+  version(): Promise<string> {
+    this.negotiated ??= this.send({ method: 'GET', path: '/_ping', timeoutMs: REQUEST_TIMEOUT_MS }).then(
+      (reply) => olderVersion(reply.headers['api-version'] ?? '1.24', NEWEST_KNOWN_VERSION),
     );
-    return this.versionPrefix;
+    return this.negotiated;
   }
 
   private async send(request: EngineRequest): Promise<EngineReply> {

@@ -1,7 +1,11 @@
 // The docker CLI and daemon, the docker config the hook will use, and the helper for each registry.
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { currentContextOf } from '../../docker/docker-config';
+import { EngineApi } from '../../docker/engine-api';
+import { engineConnectionOf, engineEndpointOf } from '../../docker/engine-endpoint';
 import { runProcess } from '../../exec/process';
+import { createJobLog } from '../../protocol/job-log';
 import type { JsonObject } from '../docker-config';
 import { parseDockerConfig } from '../docker-config';
 import { fail, firstLine, pass, type CheckResult } from './check';
@@ -45,7 +49,11 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
   }
   const cli = pass('docker CLI', docker);
   if (server.exitCode === 0)
-    return [cli, pass('docker daemon', `reachable, version ${server.stdout.trim()}`)];
+    return [
+      cli,
+      pass('docker daemon', `reachable, version ${server.stdout.trim()}`),
+      await checkEngineApi(setup, docker),
+    ];
   const where = setup.dockerEnv.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   const reason = server.timedOut ? 'no answer in 20 s' : firstLine(server.stderr);
   return [
@@ -98,4 +106,20 @@ export function checkRoutes(routes: RegistryRoute[], setup: DoctorSetup): CheckR
         )
       : pass(name, found);
   });
+}
+
+/** The hook execs steps, inspects and removes through the Engine API, reached as the CLI reaches dockerd. */
+async function checkEngineApi(setup: DoctorSetup, docker: string): Promise<CheckResult> {
+  const endpoint = engineEndpointOf(setup.dockerEnv, currentContextOf(setup.dockerConfigDir));
+  const connection = engineConnectionOf(endpoint, docker, setup.dockerEnv);
+  try {
+    const version = await new EngineApi(connection, createJobLog({ write: () => true }, false)).version();
+    return pass('docker Engine API', `API ${version} at ${connection.describe}`);
+  } catch (error) {
+    return fail(
+      'docker Engine API',
+      (error as Error).message,
+      'the runner user needs read/write access to the docker socket (docker group), or fix DOCKER_HOST',
+    );
+  }
 }
