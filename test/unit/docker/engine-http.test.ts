@@ -77,25 +77,21 @@ describe('engine HTTP exchange', () => {
     );
   });
 
-  it('fails when the peer closes before answering', async () => {
-    const daemon = await peer(['HTTP/1.1 2']);
+  it.each([
+    ['closes before answering', 'HTTP/1.1 2', 'the connection closed before an answer'],
+    [
+      'answers shorter than its Content-Length',
+      'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n[{"Id"',
+      'the answer was cut short (6 of 10 bytes)',
+    ],
+  ])('fails when the peer %s', async (_, answer, error) => {
+    const daemon = await peer([answer]);
     await expect(
       exchange(
         { socketPath: daemon.socketPath, describe: 'test' },
         { method: 'GET', path: '/', timeoutMs: 5000 },
       ),
-    ).rejects.toThrow('the connection closed before an answer');
-    daemon.close();
-  });
-
-  it('fails on an answer shorter than its Content-Length', async () => {
-    const daemon = await peer(['HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n[{"Id"']);
-    await expect(
-      exchange(
-        { socketPath: daemon.socketPath, describe: 'test' },
-        { method: 'GET', path: '/', timeoutMs: 5000 },
-      ),
-    ).rejects.toThrow('the answer was cut short (6 of 10 bytes)');
+    ).rejects.toThrow(error);
     daemon.close();
   });
 });
