@@ -46,7 +46,7 @@ export function dockerCliEnv(
 }
 
 /**
- * The lean environment for calls that carry a job's variables (create, exec, run): only what makes the CLI
+ * The lean environment for calls that carry a job's variables (create, run): only what makes the CLI
  * reach the right daemon. No AWS_* or helper variables, so a job's `-e NAME` can never pick up a host value.
  */
 export function daemonOnlyEnv(cliEnv: Readonly<Record<string, string>>): Record<string, string> {
