@@ -23,17 +23,18 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runProcess } from '../src/exec';
 import type { Stack } from '../test/support/stack';
-import { docker, type DockerEnv } from './docker';
+import { docker, removeImages, type DockerEnv } from './docker';
 
 export const CONTENDERS = ['baseline', 'dockhand'] as const;
 export type Contender = (typeof CONTENDERS)[number];
 
 export interface BenchImage {
   ref: string;
-  /** The diffID of the image's extra layer: what must be gone from the host for a pull to be cold. */
+  /** The diffID of the image's extra layer. */
   layer: string;
+  /** Its chain id: the name of that layer, on top of the image's others, in dockerd's layer store. */
+  chainId: string;
 }
 
 /** One job's images: the job container's and the three services', in that order. */
@@ -84,13 +85,22 @@ function writeLayerFile(file: string, seed: string, mib: number): void {
   utimesSync(file, FIXED_MTIME, FIXED_MTIME);
 }
 
+/** The chain id of an image's top layer: its diffID hashed with those of the layers below it. */
+function chainId(diffIds: string[]): string {
+  return diffIds.reduce(
+    (below, diffId) =>
+      below === '' ? diffId : `sha256:${createHash('sha256').update(`${below} ${diffId}`).digest('hex')}`,
+    '',
+  );
+}
+
 async function layersOf(env: DockerEnv, ref: string): Promise<string[]> {
   return JSON.parse(
     await docker(env, ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', ref]),
   ) as string[];
 }
 
-/** Builds one image with the legacy builder (no buildx here) and returns its extra layer's diffID. */
+/** Builds one image with the legacy builder (there is no buildx here) and tells its extra layer. */
 async function build(env: DockerEnv, spec: ImageSpec, mib: number): Promise<BenchImage> {
   const context = mkdtempSync(path.join(tmpdir(), 'dockhand-bench-image-'));
   try {
@@ -108,7 +118,7 @@ async function build(env: DockerEnv, spec: ImageSpec, mib: number): Promise<Benc
   const layer = layers.at(-1);
   if (!layer || layers.length !== baseLayers.length + 1)
     throw new Error(`bench image ${spec.ref} has ${layers.length} layers, expected its base's + 1`);
-  return { ref: spec.ref, layer };
+  return { ref: spec.ref, layer, chainId: chainId(layers) };
 }
 
 /** Pushes one image; returns how many of its layers the registry did not have yet. */
@@ -148,78 +158,11 @@ export async function buildBenchImages(env: DockerEnv, stack: Stack, mib: number
 export async function removeBenchImages(env: DockerEnv, stack: Stack): Promise<string[]> {
   const specs = imageSpecs(stack);
   const refs = CONTENDERS.flatMap((contender) => specs[contender].map((spec) => spec.ref));
-  await removeTags(env, refs);
+  await removeImages(env, refs);
   const labelled = ['image', 'ls', '--all', '--quiet', '--no-trunc', '--filter', `label=${LABEL}`];
   const leftovers = unique(await docker(env, labelled));
-  if (leftovers.length > 0) await removeTags(env, leftovers);
+  if (leftovers.length > 0) await removeImages(env, leftovers);
   return unique(await docker(env, labelled));
 }
 
-/** `docker image rm --force`, where a name that is already gone is not a failure. */
-async function removeTags(env: DockerEnv, refs: string[]): Promise<void> {
-  try {
-    await docker(env, ['image', 'rm', '--force', ...refs]);
-  } catch (error) {
-    const lines = (error as Error).message.split('\n').filter((line) => line.trim() !== '');
-    if (!lines.every((line) => /No such image/i.test(line))) throw error;
-  }
-}
-
 const unique = (lines: string): string[] => [...new Set(lines.split('\n').filter((line) => line !== ''))];
-
-/** Removes a set's images from the host and checks that their extra layers are really gone. */
-export async function removeFromHost(env: DockerEnv, set: BenchImageSet): Promise<void> {
-  await removeTags(
-    env,
-    set.map((image) => image.ref),
-  );
-  for (const image of set) {
-    const left = await localImageId(env, image.ref);
-    if (left !== null)
-      throw new Error(`cold pulls are not cold: ${image.ref} is still on the host (${left})`);
-  }
-  const holders = await imagesHolding(
-    env,
-    set.map((image) => image.layer),
-  );
-  if (holders.length > 0)
-    throw new Error(
-      `cold pulls are not cold: local image(s) ${holders.join(', ')} still hold a bench image's extra layer; ` +
-        `remove them (docker image rm <id>) or stop the containers using them, then run the bench again`,
-    );
-}
-
-/** Pulls a set's images so that they are on the host, as the runner would find them on a warm machine. */
-export async function pullToHost(env: DockerEnv, set: BenchImageSet): Promise<void> {
-  for (const image of set) await docker(env, ['pull', '--quiet', image.ref]);
-}
-
-/** The id of the image `ref`, or null when the host has no such image. */
-async function localImageId(env: DockerEnv, ref: string): Promise<string | null> {
-  try {
-    return await docker(env, ['image', 'inspect', '--format', '{{.Id}}', ref]);
-  } catch (error) {
-    if (/No such image/i.test((error as Error).message)) return null;
-    throw error;
-  }
-}
-
-/** Ids of the local images (intermediate and untagged ones included) whose layers include any of `layers`. */
-async function imagesHolding(env: DockerEnv, layers: string[]): Promise<string[]> {
-  const ids = unique(await docker(env, ['image', 'ls', '--all', '--quiet', '--no-trunc']));
-  if (ids.length === 0) return [];
-  // Other agents remove their images meanwhile: an id that vanished since the listing holds nothing.
-  const format = '{{.Id}}{{range .RootFS.Layers}} {{.}}{{end}}';
-  const result = await runProcess(['docker', 'image', 'inspect', '--format', format, ...ids], {
-    env,
-    timeoutMs: 60_000,
-  });
-  const unexpected = result.stderr.split('\n').filter((line) => line.trim() && !/No such image/i.test(line));
-  if (result.exitCode !== 0 && unexpected.length > 0)
-    throw new Error(`docker image inspect failed: ${unexpected[0]}`);
-  return result.stdout
-    .split('\n')
-    .map((line) => line.split(' '))
-    .filter(([, ...imageLayers]) => imageLayers.some((layer) => layers.includes(layer)))
-    .map(([id]) => id as string);
-}

@@ -13,3 +13,13 @@ export async function docker(env: DockerEnv, args: string[], timeoutMs = 600_000
   }
   return result.stdout.trim();
 }
+
+/** `docker image rm --force`, where a name that is already gone is not a failure. */
+export async function removeImages(env: DockerEnv, refs: string[]): Promise<void> {
+  try {
+    await docker(env, ['image', 'rm', '--force', ...refs]);
+  } catch (error) {
+    const lines = (error as Error).message.split('\n').filter((line) => line.trim() !== '');
+    if (!lines.every((line) => /No such image/i.test(line))) throw error;
+  }
+}

@@ -18,12 +18,11 @@ import { distDir, loadStack } from '../test/support/stack';
 import {
   buildBenchImages,
   CONTENDERS,
-  pullToHost,
   removeBenchImages,
-  removeFromHost,
   type BenchImageSet,
   type Contender,
 } from './bench-images';
+import { pullToHost, removeFromHost } from './host-layers';
 import { baselineCleanup, baselinePrepare, baselineStep, type BaselineJob } from './hook-baseline';
 
 // An even number of runs, so that each of baseline and dockhand goes first in half of them.
@@ -38,6 +37,8 @@ const env = {
   DOCKER_CONFIG: stack.stackHelper.dockerConfig,
 };
 const aliases = ['web', 'web-2', 'web-3'];
+/** Progress and warnings go to stderr, so that stdout is the table alone. */
+const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
 type Phase = 'prepare_job' | 'script step' | 'cleanup_job';
 const samples = new Map<string, number[]>();
@@ -153,24 +154,27 @@ async function main(): Promise<void> {
     throw new Error(
       `BENCH_LAYER_MB must be a whole number of MiB, at least 1 (got '${process.env.BENCH_LAYER_MB}')`,
     );
-  process.stderr.write(`bench: building and pushing the bench images (+${LAYER_MB} MiB layer each)\n`);
+  progress(`building and pushing the bench images (+${LAYER_MB} MiB layer each)`);
   const started = performance.now();
   const built = await buildBenchImages(env, stack, LAYER_MB);
-  process.stderr.write(
-    `bench: images ready in ${((performance.now() - started) / 1000).toFixed(1)} s, ${built.layersPushed} new layer(s) pushed\n`,
+  progress(
+    `images ready in ${((performance.now() - started) / 1000).toFixed(1)} s, ${built.layersPushed} new layer(s) pushed`,
   );
   for (const image of Object.values(built.sets).flat())
-    process.stderr.write(`bench:   ${image.ref}  extra layer ${image.layer}\n`);
+    progress(`  ${image.ref}  extra layer ${image.layer}`);
   try {
     for (let rep = 1; rep <= REPS; rep++) {
       for (const [scenario, cold] of scenarios) {
-        process.stderr.write(`bench: ${scenario}, run ${rep} of ${REPS}\n`);
+        progress(`${scenario}, run ${rep} of ${REPS}`);
         await runOnce(scenario, cold, rep, built.sets);
       }
     }
   } finally {
-    const left = await removeBenchImages(env, stack);
-    if (left.length > 0) process.stderr.write(`bench: could not remove bench image(s) ${left.join(', ')}\n`);
+    // A failed cleanup is worth a line, not hiding why the runs stopped.
+    await removeBenchImages(env, stack).then(
+      (left) => left.length > 0 && progress(`could not remove bench image(s) ${left.join(', ')}`),
+      (error: unknown) => progress(`could not remove the bench images: ${(error as Error).message}`),
+    );
   }
   printTable();
 }
