@@ -3,20 +3,13 @@
 // container checks, health checks with the runner's 2 s, 4 s ... backoff, Alpine check, then per step a
 // `docker exec`, and at the end logs, rm and network rm, each in turn).
 import { randomBytes } from 'node:crypto';
-import { runProcess } from '../src/exec';
 import type { HookContainer } from '../src/protocol/hook-types';
+import { docker } from './docker';
 
 export interface BaselineJob {
   jobId: string;
   network: string;
   ids: string[];
-}
-
-async function docker(env: Record<string, string>, args: string[]): Promise<string> {
-  const result = await runProcess(['docker', ...args], { env, timeoutMs: 600_000 });
-  if (result.exitCode !== 0)
-    throw new Error(`baseline: docker ${args.slice(0, 2).join(' ')} failed: ${result.stderr.trim()}`);
-  return result.stdout.trim();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,16 +1,34 @@
 // Benchmark of dist/hook.js on the stack: a job container + 3 services + 20 script steps, with images
 // present and with cold pulls, next to the sequential baseline (bench/hook-baseline.ts) measured in the
-// same run. Prints medians and ratios; targets are from issue 3, shown, never asserted.
+// same run. Prints medians and ratios; targets are from issue 3, shown, never asserted. The images are the
+// bench's own (bench/bench-images.ts), each with a layer of its own that a cold pull really downloads.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runProcess } from '../src/exec';
-import { createReplayer, jobContainer, scriptStep, serviceContainer, type HookCall } from '../src/replay';
+import {
+  createReplayer,
+  jobContainer,
+  scriptStep,
+  serviceContainer,
+  type HookCall,
+  type RunnerLayout,
+} from '../src/replay';
 import { distDir, loadStack } from '../test/support/stack';
+import {
+  buildBenchImages,
+  CONTENDERS,
+  removeBenchImages,
+  type BenchImageSet,
+  type Contender,
+} from './bench-images';
+import { pullToHost, removeFromHost } from './host-layers';
 import { baselineCleanup, baselinePrepare, baselineStep, type BaselineJob } from './hook-baseline';
 
 // An even number of runs, so that each of baseline and dockhand goes first in half of them.
 const REPS = Number(process.env.BENCH_REPS ?? 4);
+/** The size of each bench image's own layer, which a cold pull downloads and extracts. */
+const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 16);
 const STEPS = 20;
 const stack = loadStack();
 const env = {
@@ -18,27 +36,14 @@ const env = {
   HOME: process.env.HOME ?? '/root',
   DOCKER_CONFIG: stack.stackHelper.dockerConfig,
 };
-const r = stack.registries;
-const jobImage = `${r.ecrUsEast1}/${stack.images.shell}`;
-const serviceImages = [
-  `${r.ecrUsEast1}/${stack.images.web}`,
-  `${r.ecrEuWest1}/${stack.images.web}`,
-  `${r.plain}/${stack.images.web}`,
-];
 const aliases = ['web', 'web-2', 'web-3'];
+/** Progress and warnings go to stderr, so that stdout is the table alone. */
+const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
 type Phase = 'prepare_job' | 'script step' | 'cleanup_job';
 const samples = new Map<string, number[]>();
 const record = (key: string, ms: number): void => void samples.set(key, [...(samples.get(key) ?? []), ms]);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-async function removeRegistryImages(): Promise<void> {
-  // Only the registry-named copies: the local dockhand-test/* images others rely on stay.
-  await runProcess(['docker', 'image', 'rm', '--force', jobImage, ...serviceImages], {
-    env,
-    timeoutMs: 60_000,
-  });
-}
 
 async function timed(action: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -57,7 +62,23 @@ function checked(call: HookCall): number {
   return call.durationMs;
 }
 
-async function runOnce(scenario: string, cold: boolean, rep: number): Promise<void> {
+/** The job and service containers of one contender's job, on that contender's own images. */
+function jobOf(set: BenchImageSet, layout: RunnerLayout) {
+  const [job, ...services] = set.map((image) => image.ref);
+  return {
+    container: jobContainer({ image: job as string }, layout),
+    services: services.map((image, i) => serviceContainer({ image, ports: i === 0 ? ['80'] : [] })),
+  };
+}
+
+async function runOnce(
+  scenario: string,
+  cold: boolean,
+  rep: number,
+  images: Record<Contender, BenchImageSet>,
+): Promise<void> {
+  // Warm: the images are on the host, yet both still `docker pull` them, as the runner does.
+  if (!cold) for (const contender of CONTENDERS) await pullToHost(env, images[contender]);
   const root = mkdtempSync(path.join(tmpdir(), 'dockhand-bench-'));
   try {
     const replayer = createReplayer({
@@ -65,10 +86,8 @@ async function runOnce(scenario: string, cold: boolean, rep: number): Promise<vo
       runnerRoot: path.join(root, 'runner'),
       env: { ...env, HOOK_DOCKER_CONFIG: env.DOCKER_CONFIG },
     });
-    const job = jobContainer({ image: jobImage }, replayer.layout);
-    const services = serviceImages.map((image, i) =>
-      serviceContainer({ image, ports: i === 0 ? ['80'] : [] }),
-    );
+    const baselineImages = jobOf(images.baseline, replayer.layout);
+    const dockhandImages = jobOf(images.dockhand, replayer.layout);
     const steps = Array.from({ length: STEPS }, (_, i) =>
       scriptStep({ script: `echo step ${i}` }, replayer.layout),
     );
@@ -78,16 +97,16 @@ async function runOnce(scenario: string, cold: boolean, rep: number): Promise<vo
     let baseline: BaselineJob | undefined;
     await inTurn(rep, [
       async () => {
-        if (cold) await removeRegistryImages();
-        const ms = await timed(async () => (baseline = await baselinePrepare(env, job, services, aliases)));
+        if (cold) await removeFromHost(env, images.baseline);
+        const { container, services } = baselineImages;
+        const ms = await timed(
+          async () => (baseline = await baselinePrepare(env, container, services, aliases)),
+        );
         record(`${scenario}|prepare_job|baseline`, ms);
       },
       async () => {
-        if (cold) await removeRegistryImages();
-        record(
-          `${scenario}|prepare_job|dockhand`,
-          checked(await replayer.prepareJob({ container: job, services })),
-        );
+        if (cold) await removeFromHost(env, images.dockhand);
+        record(`${scenario}|prepare_job|dockhand`, checked(await replayer.prepareJob(dockhandImages)));
       },
     ]);
     const baselineJob = baseline as BaselineJob;
@@ -125,19 +144,47 @@ const targets: Record<string, Record<Phase, number>> = {
   'cold pulls': { prepare_job: 0.5, 'script step': 1.15, cleanup_job: 0.7 },
 };
 
+const scenarios = [
+  ['images present', false],
+  ['cold pulls', true],
+] as const;
+
 async function main(): Promise<void> {
-  const scenarios = [
-    ['images present', false],
-    ['cold pulls', true],
-  ] as const;
-  for (let rep = 1; rep <= REPS; rep++) {
-    for (const [scenario, cold] of scenarios) {
-      process.stderr.write(`bench: ${scenario}, run ${rep} of ${REPS}\n`);
-      await runOnce(scenario, cold, rep);
+  if (!Number.isInteger(LAYER_MB) || LAYER_MB < 1)
+    throw new Error(
+      `BENCH_LAYER_MB must be a whole number of MiB, at least 1 (got '${process.env.BENCH_LAYER_MB}')`,
+    );
+  progress(`building and pushing the bench images (+${LAYER_MB} MiB layer each)`);
+  const started = performance.now();
+  const built = await buildBenchImages(env, stack, LAYER_MB);
+  progress(
+    `images ready in ${((performance.now() - started) / 1000).toFixed(1)} s, ${built.layersPushed} new layer(s) pushed`,
+  );
+  for (const image of Object.values(built.sets).flat())
+    progress(`  ${image.ref}  extra layer ${image.layer}`);
+  try {
+    for (let rep = 1; rep <= REPS; rep++) {
+      for (const [scenario, cold] of scenarios) {
+        progress(`${scenario}, run ${rep} of ${REPS}`);
+        await runOnce(scenario, cold, rep, built.sets);
+      }
     }
+  } finally {
+    // A failed cleanup is worth a line, not hiding why the runs stopped.
+    await removeBenchImages(env, stack).then(
+      (left) => left.length > 0 && progress(`could not remove bench image(s) ${left.join(', ')}`),
+      (error: unknown) => progress(`could not remove the bench images: ${(error as Error).message}`),
+    );
   }
+  printTable();
+}
+
+function printTable(): void {
   console.log(
     `\ndockhand hook benchmark: job container + 3 services + ${STEPS} script steps, ${REPS} runs, medians`,
+  );
+  console.log(
+    `each image: its own ${LAYER_MB} MiB layer of incompressible bytes (BENCH_LAYER_MB); cold = not on the host`,
   );
   console.log(`dist/hook.js: ${(statSync(path.join(distDir, 'hook.js')).size / 1024).toFixed(0)} KiB`);
   console.log('scenario        | phase        | baseline ms | dockhand ms | ratio | target');
