@@ -68,22 +68,27 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
   );
   const jobIndex = ordered.findIndex((container) => container.role === 'job');
   const jobId = jobIndex >= 0 ? (ids[jobIndex] as string) : null;
+  const jobWatch = jobId
+    ? [
+        {
+          id: jobId,
+          alias: 'job',
+          image: plan.containers.find((c) => c.role === 'job')?.input.image ?? '',
+          isJob: true,
+        },
+      ]
+    : [];
   const [facts, isAlpine] = await Promise.all([
-    waitForHealthy(context, ids, [
-      ...services,
-      ...(jobId
-        ? [
-            {
-              id: jobId,
-              alias: 'job',
-              image: plan.containers.find((c) => c.role === 'job')?.input.image ?? '',
-              isJob: true,
-            },
-          ]
-        : []),
-    ]),
+    waitForHealthy(context, ids, [...services, ...jobWatch]),
     jobId ? detectAlpine(context, jobId) : false,
   ]);
+  // A job container whose command ends at once can still be running at the first look, a few ms after its
+  // start; one more look once the Alpine check has run in it catches it here rather than at the first step.
+  await waitForHealthy(
+    context,
+    jobWatch.map((watch) => watch.id),
+    jobWatch,
+  );
   printContainers(context, ordered, facts, pullSeconds);
   const jobPath =
     (jobId && envValue(facts.find((fact) => fact.id === jobId)?.env ?? [], 'PATH')) || DEFAULT_PATH;
