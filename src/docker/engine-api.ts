@@ -81,6 +81,19 @@ export class EngineApi {
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  /**
+   * Calls `onEvent` for each event matching `filters` (the /events filter syntax) from now on, until the
+   * returned function is called. A watch that breaks only stops calling: callers poll as well.
+   */
+  watchEvents(filters: Record<string, string[]>, onEvent: () => void): () => void {
+    const stop = new AbortController();
+    const query = encodeURIComponent(JSON.stringify(filters));
+    this.request('GET', `/events?filters=${query}`, undefined, [], () => onEvent(), stop.signal).catch(
+      (error: Error) => this.log.debug(`docker engine: event watch ended: ${error.message}`),
+    );
+    return () => stop.abort();
+  }
+
   private async execExitCode(execId: string): Promise<number> {
     // The stream ends when the process's output does; its exit code is recorded a moment later.
     for (let attempt = 0; attempt < 200; attempt++) {
@@ -100,6 +113,7 @@ export class EngineApi {
     body?: object,
     allow: number[] = [],
     onBody?: (chunk: Buffer) => void,
+    signal?: AbortSignal,
   ): Promise<EngineReply> {
     const reply = await this.send({
       method,
@@ -107,6 +121,7 @@ export class EngineApi {
       body,
       onBody,
       timeoutMs: onBody ? null : REQUEST_TIMEOUT_MS,
+      signal,
     });
     if ((reply.status >= 200 && reply.status < 300) || allow.includes(reply.status)) return reply;
     let message = reply.body.toString('utf8').trim();

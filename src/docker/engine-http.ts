@@ -19,6 +19,8 @@ export interface EngineRequest {
   onBody?: (chunk: Buffer) => void;
   /** null = no limit (a step's exec runs as long as it runs). */
   timeoutMs: number | null;
+  /** Ends an answer that would not end by itself (an event stream): the exchange resolves with what came. */
+  signal?: AbortSignal;
 }
 
 export interface EngineReply {
@@ -103,6 +105,17 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
       clearTimeout(timer);
       fail(new Error('the connection closed before the answer ended'));
     });
+    request.signal?.addEventListener(
+      'abort',
+      () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        socket.destroy();
+        resolve({ ...(reply ?? { status: 0, headers: {} }), body: Buffer.concat(bodyChunks) });
+      },
+      { once: true },
+    );
     // The request goes in one write; the connection stays open for the answer (the daemon closes it).
     socket.write(payload ? Buffer.concat([Buffer.from(head), payload]) : head);
   });

@@ -21,8 +21,13 @@ export function spawnStream(command: string[], env: Record<string, string>): Pro
     read: () => void child.stdout.resume(),
     write: (chunk: Buffer, _encoding, done) => void child.stdin.write(chunk, () => done()),
     final: (done) => void child.stdin.end(done),
+    // Ours to end: `docker system dial-stdio` ignores SIGTERM and would outlive the hook with its pipes
+    // holding the hook's event loop open. A byte proxy has nothing to lose to SIGKILL.
     destroy: (error, done) => {
-      child.kill();
+      child.stdin.destroy();
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.kill('SIGKILL');
       done(error);
     },
   });

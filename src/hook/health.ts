@@ -16,8 +16,6 @@ export interface WatchedContainer extends WatchedService {
   isJob?: boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function inspectContainers(context: HookContext, ids: string[]): Promise<ContainerFacts[]> {
   return Promise.all(ids.map((id) => inspectContainer(context.engine, id)));
 }
@@ -29,6 +27,31 @@ export async function waitForHealthy(
   services: WatchedContainer[],
 ): Promise<ContainerFacts[]> {
   const deadline = Date.now() + context.config.healthTimeoutMs;
+  // Woken by the daemon's events about these containers (health changes, exits) the moment they happen,
+  // once there is something to wait for; the polls are the safety net for an event missed.
+  const change = changeSignal();
+  let stopWatching: (() => void) | undefined;
+  const nextChange = (maxMs: number) => {
+    stopWatching ??= context.engine.watchEvents(
+      { type: ['container'], container: ids, event: ['health_status', 'die'] },
+      change.fire,
+    );
+    return change.wait(maxMs);
+  };
+  try {
+    return await pollUntilHealthy(context, ids, services, deadline, nextChange);
+  } finally {
+    stopWatching?.();
+  }
+}
+
+async function pollUntilHealthy(
+  context: HookContext,
+  ids: string[],
+  services: WatchedContainer[],
+  deadline: number,
+  nextChange: (maxMs: number) => Promise<void>,
+): Promise<ContainerFacts[]> {
   for (let poll = 0; ; poll++) {
     const facts = await inspectContainers(context, ids);
     const byId = new Map(facts.map((fact) => [fact.id, fact]));
@@ -52,8 +75,30 @@ export async function waitForHealthy(
         `Waiting for the health checks of ${names} (at most ${context.config.healthTimeoutMs / 1000} s)`,
       );
     }
-    // Quick polls for the first 5 s, when most health checks turn healthy (an inspect through the Engine
-    // API costs the daemon a few ms); then every 2 s.
-    await sleep(Math.min(poll < 50 ? 100 : 2000, Math.max(0, deadline - Date.now())));
+    await nextChange(Math.min(poll < 10 ? 500 : 2000, Math.max(0, deadline - Date.now())));
   }
+}
+
+/** `fire` marks a change; `wait` resolves at the next change (or one already marked), or after maxMs. */
+function changeSignal(): { fire: () => void; wait: (maxMs: number) => Promise<void> } {
+  let marked = false;
+  let wake: (() => void) | undefined;
+  return {
+    fire: () => {
+      marked = true;
+      wake?.();
+    },
+    wait: (maxMs) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          marked = false;
+          resolve();
+        };
+        const timer = setTimeout(done, maxMs);
+        wake = done;
+        if (marked) done();
+      }),
+  };
 }
