@@ -23,6 +23,11 @@ export interface PlannedContainer {
 export interface JobPlan {
   jobId: string;
   network: string;
+  /**
+   * Services first, the job container last: services' health checks gate the job and the job container
+   * has none, so their pulls are asked for first (all still run at once) and their creates and starts
+   * go first.
+   */
   containers: PlannedContainer[];
 }
 
@@ -39,9 +44,10 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
       )
     : contextNames.map((name) => name ?? '');
   const containers: PlannedContainer[] = [];
+  let job: PlannedContainer | null = null;
   if (args.container) {
     checkContainerSyntax(args.container, 'args.container');
-    containers.push({
+    job = {
       role: 'job',
       input: args.container as HookContainer & { image: string },
       name: `${prefix}-job`,
@@ -49,7 +55,7 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
       optionAliases: [],
       options: parseCreateOptions(args.container.createOptions, 'args.container.createOptions'),
       command: ['-f', '/dev/null'],
-    });
+    };
   }
   services.forEach((service, index) => {
     checkContainerSyntax(service, `args.services.${index}`);
@@ -65,5 +71,6 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
       command: retokenizeArgs(service.entryPointArgs, `args.services.${index}.entryPointArgs`),
     });
   });
+  if (job) containers.push(job);
   return { jobId, network: `github_network_${randomBytes(16).toString('hex')}`, containers };
 }

@@ -42,15 +42,12 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
   const labels = labelsFor(context.runnerId, plan.jobId);
   await docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver));
   const pullSeconds = new Map<string, number>();
-  // Services come first and each starts as soon as its image is pulled, so health checks start ticking
-  // early; dockerd starts containers mostly one at a time, so the job container (no health check) waits
-  // for the services' starts, and its start overlaps their health checks.
-  const ordered = [
-    ...plan.containers.filter((c) => c.role === 'service'),
-    ...plan.containers.filter((c) => c.role === 'job'),
-  ];
-  const servicesStarted = countdown(ordered.length - (ordered.at(-1)?.role === 'job' ? 1 : 0));
-  const ids = await forEachMaybeParallel(context, ordered, async (container) => {
+  // Each service starts as soon as its image is pulled, so health checks start ticking early; dockerd
+  // starts containers mostly one at a time, so the job container (no health check) waits for the
+  // services' starts, and its start overlaps their health checks.
+  const { containers } = plan;
+  const servicesStarted = countdown(containers.length - (containers.at(-1)?.role === 'job' ? 1 : 0));
+  const ids = await forEachMaybeParallel(context, containers, async (container) => {
     try {
       pullSeconds.set(container.input.image, await (pulls.get(container.input.image) as Promise<number>));
       const id = await createContainer(context, plan, container);
@@ -61,19 +58,19 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
       if (container.role === 'service') servicesStarted.tick();
     }
   });
-  const services = ordered.flatMap((container, index) =>
+  const services = containers.flatMap((container, index) =>
     container.role === 'service'
       ? [{ id: ids[index] as string, alias: container.alias ?? container.name, image: container.input.image }]
       : [],
   );
-  const jobIndex = ordered.findIndex((container) => container.role === 'job');
+  const jobIndex = containers.findIndex((container) => container.role === 'job');
   const jobId = jobIndex >= 0 ? (ids[jobIndex] as string) : null;
   const jobWatch = jobId
     ? [
         {
           id: jobId,
           alias: 'job',
-          image: plan.containers.find((c) => c.role === 'job')?.input.image ?? '',
+          image: containers[jobIndex]?.input.image ?? '',
           isJob: true,
         },
       ]
@@ -89,7 +86,7 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
     jobWatch.map((watch) => watch.id),
     jobWatch,
   );
-  printContainers(context, ordered, facts, pullSeconds);
+  printContainers(context, containers, facts, pullSeconds);
   const jobPath =
     (jobId && envValue(facts.find((fact) => fact.id === jobId)?.env ?? [], 'PATH')) || DEFAULT_PATH;
   const state: HookState = {

@@ -56,7 +56,8 @@ describe('prepare_job plan', () => {
       ],
     });
     expect(plan.network).toMatch(/^github_network_[0-9a-f]{32}$/);
-    const [job, postgres, redis, legacy] = plan.containers;
+    // Services first: their health checks gate the job.
+    const [postgres, redis, legacy, job] = plan.containers;
     expect(job).toMatchObject({
       role: 'job',
       alias: null,
