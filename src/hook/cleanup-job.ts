@@ -3,21 +3,22 @@
 // is idempotent and also cleans up after a failed prepare_job.
 import type { HookContext } from './context';
 import { removeLabelled } from './remove-labelled';
-import { printServiceLogs } from './service-logs';
+import { fetchServiceLogs, printServiceLogs } from './service-logs';
 import type { HookState } from './state';
 
 export async function cleanupJob(context: HookContext, state: HookState | null): Promise<void> {
-  const logs =
-    state && state.services.length > 0 && context.config.features['service-logs']
-      ? printServiceLogs(context, state.services)
-      : undefined;
+  const services = state && context.config.features['service-logs'] ? state.services : [];
+  const logs = fetchServiceLogs(context, services);
   // Not in a group of its own: the service log groups print meanwhile, and groups do not nest.
+  const printed = printServiceLogs(context, services, logs);
   await removeLabelled(context, `dockhand.runner=${context.runnerId}`, {
-    notBefore: logs,
     images: context.config.features['remove-built-images'],
     containerIds: [state?.container?.id, ...(state?.services ?? []).map((s) => s.id)].filter(
       (id): id is string => Boolean(id),
     ),
+    // A service is removed once its own logs are read; everything else at once.
+    notBefore: new Map(services.map((service, index) => [service.id, logs[index] as Promise<string>])),
   });
+  await printed;
   context.log.info("Removed this job's containers, network and built images");
 }

@@ -7,8 +7,8 @@ export interface RemoveOptions {
   images: boolean;
   /** Ids known from state; removed even if their labels were somehow lost. */
   containerIds?: string[];
-  /** Removal waits for this (service logs being read), while the listing already runs. */
-  notBefore?: Promise<unknown>;
+  /** Containers whose removal waits for something (their logs being read), by id. */
+  notBefore?: Map<string, Promise<unknown>>;
 }
 
 export async function removeLabelled(
@@ -17,16 +17,16 @@ export async function removeLabelled(
   options: RemoveOptions,
 ): Promise<void> {
   const { engine } = context;
-  const [containers, networks, images] = await Promise.all([
-    idsByLabel(engine, 'container', label),
-    idsByLabel(engine, 'network', label),
-    options.images ? idsByLabel(engine, 'image', label) : Promise.resolve([]),
-    options.notBefore,
-  ]);
-  // Networks only empty out once their containers are gone; images once no container uses them.
-  await removeAll(context, 'container', [...containers, ...(options.containerIds ?? [])]);
-  await removeAll(context, 'network', networks);
-  await removeAll(context, 'image', images);
+  // Each removal waits only for what it needs: a container for its own listing (and its logs), networks
+  // and images for their listing and for the containers that use them to be gone.
+  const containersGone = idsByLabel(engine, 'container', label).then((listed) =>
+    removeAll(context, 'container', [...listed, ...(options.containerIds ?? [])], options.notBefore),
+  );
+  const afterContainers = (kind: ObjectKind) =>
+    Promise.all([idsByLabel(engine, kind, label), containersGone]).then(([ids]) =>
+      removeAll(context, kind, ids),
+    );
+  await Promise.all([afterContainers('network'), options.images ? afterContainers('image') : undefined]);
   // Said done only when seen done: whatever still carries the label now is reported, not passed over.
   const [containersLeft, networksLeft] = await Promise.all([
     idsByLabel(engine, 'container', label),
@@ -40,9 +40,17 @@ export async function removeLabelled(
 }
 
 /** Removes every one at once, and only then reports the first failure: the rest still goes. */
-async function removeAll(context: HookContext, kind: ObjectKind, ids: string[]): Promise<void> {
+async function removeAll(
+  context: HookContext,
+  kind: ObjectKind,
+  ids: string[],
+  notBefore?: Map<string, Promise<unknown>>,
+): Promise<void> {
   const settled = await Promise.allSettled(
-    [...new Set(ids)].map((id) => removeObject(context.engine, kind, id)),
+    [...new Set(ids)].map(async (id) => {
+      await notBefore?.get(id);
+      await removeObject(context.engine, kind, id);
+    }),
   );
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed)
