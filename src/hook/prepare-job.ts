@@ -127,7 +127,7 @@ async function createContainer(
       network: plan.network,
       networkAliases: container.alias ? [container.alias] : [],
       workdir: input.workingDirectory,
-      // The job container only has to stay alive for the steps docker exec into it.
+      // The job container only has to stay alive for the steps exec'd into it.
       entrypoint: isJob ? 'tail' : input.entryPoint,
       command: container.command,
       envFlags: env.envFlags,

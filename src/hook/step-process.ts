@@ -1,5 +1,6 @@
-// A step's own process (docker exec or docker run): output streamed live, no time limit (the runner has
-// none), and a non-zero exit is the step failing, not the hook: short message, the step's exit code.
+// A container action's own `docker run`: output streamed live, no time limit (the runner has none), and a
+// non-zero exit is the step failing, not the hook: short message, the step's exit code (as for a script
+// step's exec, which throws the same error).
 import type { HookContext } from './context';
 
 export class StepFailedError extends Error {
