@@ -55,15 +55,20 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
     const fail = (error: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       socket.destroy();
-      const detail = stderr();
+      const detail = stderr() || error.message;
       reject(
         reply
-          ? error
-          : new EngineUnreachableError(
-              `cannot reach the docker daemon (${connection.describe}): ${detail || error.message}`,
-              { cause: error },
-            ),
+          ? new Error(
+              `the answer of the docker daemon to ${request.method} ${request.path} broke off: ${detail}`,
+              {
+                cause: error,
+              },
+            )
+          : new EngineUnreachableError(`cannot reach the docker daemon (${connection.describe}): ${detail}`, {
+              cause: error,
+            }),
       );
     };
     const timer =
