@@ -66,7 +66,12 @@ export class EngineApi {
     const execId = created?.Id ?? '';
     const feed = frameReader((name, payload) => output[name](payload));
     await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, [], feed);
-    return this.execExitCode(execId);
+    return this.execExitCode(execId).catch((error: Error) => {
+      // The output ended but the daemon no longer knows the exec: it stopped or restarted meanwhile.
+      throw new Error(`the exec in container ${containerId} ended without an exit code: ${error.message}`, {
+        cause: error,
+      });
+    });
   }
 
   /** A container's logs (both streams, as `docker logs --details` shows them), demultiplexed unless it has a TTY. */
