@@ -15,13 +15,6 @@ const REQUEST_TIMEOUT_MS = 120_000;
 
 export class EngineError extends Error {
   override name = 'EngineError';
-
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
 }
 
 export interface ExecSpec {
@@ -109,7 +102,7 @@ export class EngineApi {
       if (state && !state.Running && state.ExitCode !== null) return state.ExitCode;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    throw new EngineError(`exec ${execId} still reports running 2 s after its output ended`, 0);
+    throw new EngineError(`exec ${execId} still reports running 2 s after its output ended`);
   }
 
   private async request(
@@ -135,10 +128,7 @@ export class EngineApi {
     } catch {
       // not JSON: the text is the message
     }
-    throw new EngineError(
-      `docker engine ${method} ${path.split('?')[0]}: ${message} (HTTP ${reply.status})`,
-      reply.status,
-    );
+    throw new EngineError(`docker engine ${method} ${path.split('?')[0]}: ${message} (HTTP ${reply.status})`);
   }
 
   /** The API version spoken: the daemon's or ours, whichever is older; asked once per hook call. */

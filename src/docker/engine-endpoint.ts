@@ -7,7 +7,7 @@ import type { EngineConnection } from './engine-http';
 
 export type EngineEndpoint = { socketPath: string } | { viaCli: string };
 
-export const DEFAULT_SOCKET = '/var/run/docker.sock';
+const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 export function engineEndpointOf(
   cliEnv: Readonly<Record<string, string>>,

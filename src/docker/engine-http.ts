@@ -5,11 +5,11 @@
 // (measured on the CI machines; the raw socket costs ~10 ms), and the hook is a fresh process per step.
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { ProcessStream } from '../exec';
 
 /** How to open a connection: a unix socket, or some other stream (e.g. `docker system dial-stdio`). */
 export type EngineConnection =
-  | { socketPath: string; describe: string }
-  | { open: () => { stream: Duplex; stderr: () => string }; describe: string };
+  { socketPath: string; describe: string } | { open: () => ProcessStream; describe: string };
 
 export interface EngineRequest {
   method: 'GET' | 'POST' | 'DELETE';

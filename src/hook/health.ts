@@ -16,7 +16,7 @@ export interface WatchedContainer extends WatchedService {
   isJob?: boolean;
 }
 
-export function inspectContainers(context: HookContext, ids: string[]): Promise<ContainerFacts[]> {
+function inspectContainers(context: HookContext, ids: string[]): Promise<ContainerFacts[]> {
   return Promise.all(ids.map((id) => inspectContainer(context.engine, id)));
 }
 
