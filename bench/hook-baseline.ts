@@ -1,7 +1,6 @@
-// The baseline: the same docker operations issued one after another, the way the runner's built-in
-// container support does them (prune, network, pull each image, create+start each container, job
-// container checks, health checks with the runner's 2 s, 4 s ... backoff, Alpine check, then per step a
-// `docker exec`, and at the end logs, rm and network rm, each in turn).
+// The baseline: the docker CLI calls the runner's built-in container support makes, one after another
+// and in its order (its ContainerOperationProvider, and the `##[command]` lines of its job logs): see
+// baselinePrepare; per step a `docker exec`; at the end each service's logs, each rm, the network rm.
 import { randomBytes } from 'node:crypto';
 import type { HookContainer } from '../src/protocol/hook-types';
 import { docker } from './docker';
@@ -40,6 +39,12 @@ function createArgs(
   return args;
 }
 
+/**
+ * The runner's "Initialize containers", call for call: its two docker version checks, the clean-up of
+ * earlier jobs' leftovers, the network; then for each container in turn pull, create, start, the running
+ * check, and `docker port` (a service) or its env (the job container); then the health checks in turn, and
+ * the Alpine check the runner makes at the first step that needs it.
+ */
 export async function baselinePrepare(
   env: Record<string, string>,
   job: HookContainer,
@@ -48,36 +53,36 @@ export async function baselinePrepare(
 ): Promise<BaselineJob> {
   const jobId = randomBytes(8).toString('hex');
   const label = `dockhand.bench=${jobId}`;
-  await docker(env, ['container', 'prune', '--force', '--filter', `label=${label}`]);
+  await docker(env, ['version', '--format', '{{.Server.APIVersion}}']);
+  await docker(env, ['version', '--format', '{{.Client.APIVersion}}']);
+  const stale = await docker(env, ['ps', '--all', '--quiet', '--no-trunc', '--filter', `label=${label}`]);
+  for (const id of stale.split('\n').filter(Boolean)) await docker(env, ['rm', '--force', id]);
   await docker(env, ['network', 'prune', '--force', '--filter', `label=${label}`]);
   const network = `github_network_${randomBytes(16).toString('hex')}`;
   await docker(env, ['network', 'create', '--label', label, network]);
-  for (const container of [job, ...services]) await docker(env, ['pull', container.image as string]);
   const ids: string[] = [];
   for (const [index, container] of [job, ...services].entries()) {
-    const id = await docker(
-      env,
-      createArgs(label, network, container, index === 0, index === 0 ? null : (aliases[index - 1] ?? null)),
-    );
+    const isJob = index === 0;
+    await docker(env, ['pull', container.image as string]);
+    const alias = isJob ? null : (aliases[index - 1] ?? null);
+    const id = await docker(env, createArgs(label, network, container, isJob, alias));
     await docker(env, ['start', id]);
+    await docker(env, [
+      'ps',
+      '--all',
+      '--filter',
+      `id=${id}`,
+      '--filter',
+      'status=running',
+      '--no-trunc',
+      '--format',
+      '{{.ID}} {{.Status}}',
+    ]);
+    if (isJob) await docker(env, ['inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', id]);
+    else await docker(env, ['port', id]);
     ids.push(id);
   }
-  const jobContainerId = ids[0] as string;
-  await docker(env, [
-    'ps',
-    '--all',
-    '--filter',
-    `id=${jobContainerId}`,
-    '--filter',
-    'status=running',
-    '--no-trunc',
-    '--format',
-    '{{.ID}} {{.Status}}',
-  ]);
-  await docker(env, ['inspect', '--format', '{{range .Config.Env}}{{println .}}{{end}}', jobContainerId]);
-  for (const [index, service] of services.entries()) {
-    const id = ids[index + 1] as string;
-    if (service.portMappings.length > 0) await docker(env, ['port', id]);
+  for (const id of ids.slice(1)) {
     for (let attempt = 0; ; attempt++) {
       const status = await docker(env, [
         'inspect',
@@ -90,7 +95,7 @@ export async function baselinePrepare(
       await sleep(Math.min(32_000, 2000 * 2 ** attempt));
     }
   }
-  await docker(env, ['exec', jobContainerId, 'sh', '-c', 'cat /etc/*release | grep ^ID']);
+  await docker(env, ['exec', ids[0] as string, 'sh', '-c', 'cat /etc/*release | grep ^ID']);
   return { jobId, network, ids };
 }
 
@@ -107,7 +112,9 @@ export async function baselineStep(
 }
 
 export async function baselineCleanup(env: Record<string, string>, job: BaselineJob): Promise<void> {
-  for (const id of job.ids.slice(1)) await docker(env, ['logs', '--details', id]);
-  for (const id of job.ids) await docker(env, ['rm', '--force', id]);
+  for (const [index, id] of job.ids.entries()) {
+    if (index > 0) await docker(env, ['logs', '--details', id]);
+    await docker(env, ['rm', '--force', id]);
+  }
   await docker(env, ['network', 'rm', job.network]);
 }
