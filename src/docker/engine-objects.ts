@@ -45,6 +45,27 @@ export async function removeObject(engine: EngineApi, kind: ObjectKind, id: stri
   await engine.json('DELETE', path, undefined, [NOT_FOUND]);
 }
 
+/** Ids of the containers with an endpoint on a network (running ones: a created container has none yet). */
+export async function attachedContainerIds(engine: EngineApi, networkId: string): Promise<string[]> {
+  const network = await engine.json<{ Containers?: Record<string, unknown> | null }>(
+    'GET',
+    `/networks/${encodeURIComponent(networkId)}`,
+  );
+  return Object.keys(network?.Containers ?? {});
+}
+
+/** Takes a container off a network, running or not. */
+export async function disconnectContainer(
+  engine: EngineApi,
+  networkId: string,
+  containerId: string,
+): Promise<void> {
+  await engine.json('POST', `/networks/${encodeURIComponent(networkId)}/disconnect`, {
+    Container: containerId,
+    Force: true,
+  });
+}
+
 /** Runs a short command in a container and keeps its output (stdout and stderr, in order). */
 export async function execCaptured(
   engine: EngineApi,

@@ -1,6 +1,12 @@
-// Removes what carries one of our labels: containers, then networks (and built images when asked).
-// Working from labels, not only from state, makes prune, rollback and cleanup work after partial failures.
-import { idsByLabel, removeObject, type ObjectKind } from '../docker/engine-objects';
+// Removes what carries one of our labels: containers, networks, and built images when asked. Working from
+// labels, not only from state, makes prune, rollback and cleanup work after partial failures.
+import {
+  attachedContainerIds,
+  disconnectContainer,
+  idsByLabel,
+  removeObject,
+  type ObjectKind,
+} from '../docker/engine-objects';
 import type { HookContext } from './context';
 
 export interface RemoveOptions {
@@ -17,16 +23,34 @@ export async function removeLabelled(
   options: RemoveOptions,
 ): Promise<void> {
   const { engine } = context;
-  // Each removal waits only for what it needs: a container for its own listing (and its logs), networks
-  // and images for their listing and for the containers that use them to be gone.
-  const containersGone = idsByLabel(engine, 'container', label).then((listed) =>
-    removeAll(context, 'container', [...listed, ...(options.containerIds ?? [])], options.notBefore),
-  );
-  const afterContainers = (kind: ObjectKind) =>
-    Promise.all([idsByLabel(engine, kind, label), containersGone]).then(([ids]) =>
-      removeAll(context, kind, ids),
-    );
-  await Promise.all([afterContainers('network'), options.images ? afterContainers('image') : undefined]);
+  const [listedContainers, networks] = await Promise.all([
+    idsByLabel(engine, 'container', label),
+    idsByLabel(engine, 'network', label),
+  ]);
+  const ready = (id: string) => options.notBefore?.get(id);
+  // A network can only go once nothing is attached to it. Taking the containers off it first lets it go
+  // while they are being removed rather than after them (~0.1 s of a ~0.65 s cleanup on the stack); each
+  // container is removed once it is off (both at once, dockerd refuses one of the two).
+  const detached = new Map(networks.map((network) => [network, detachAll(context, network, ready)]));
+  const containerIds = [...listedContainers, ...(options.containerIds ?? [])];
+  const containersGone = removeAll('container', containerIds, async (id) => {
+    await ready(id);
+    await Promise.allSettled(detached.values());
+    await removeObject(engine, 'container', id);
+  });
+  const networksGone = removeAll('network', networks, async (network) => {
+    const off = await succeeded(detached.get(network));
+    if (off && (await succeeded(removeObject(engine, 'network', network)))) return;
+    // Not everything came off, or something was attached meanwhile: it goes after the containers.
+    await containersGone.catch(() => undefined);
+    await removeObject(engine, 'network', network);
+  });
+  const imagesGone = options.images
+    ? Promise.all([idsByLabel(engine, 'image', label), containersGone]).then(([images]) =>
+        removeAll('image', images, (image) => removeObject(engine, 'image', image)),
+      )
+    : undefined;
+  await Promise.all([containersGone, networksGone, imagesGone]);
   // Said done only when seen done: whatever still carries the label now is reported, not passed over.
   const [containersLeft, networksLeft] = await Promise.all([
     idsByLabel(engine, 'container', label),
@@ -39,19 +63,34 @@ export async function removeLabelled(
   if (left.length > 0) throw new Error(`still there after removal: ${left.join(', ')}`);
 }
 
-/** Removes every one at once, and only then reports the first failure: the rest still goes. */
-async function removeAll(
+const succeeded = (promise: Promise<unknown> | undefined): Promise<boolean> =>
+  Promise.resolve(promise).then(
+    () => true,
+    () => false,
+  );
+
+/** Takes every container off a network, each once it is ready to go; rejects if any could not be. */
+async function detachAll(
   context: HookContext,
-  kind: ObjectKind,
-  ids: string[],
-  notBefore?: Map<string, Promise<unknown>>,
+  network: string,
+  ready: (id: string) => Promise<unknown> | undefined,
 ): Promise<void> {
-  const settled = await Promise.allSettled(
-    [...new Set(ids)].map(async (id) => {
-      await notBefore?.get(id);
-      await removeObject(context.engine, kind, id);
+  const attached = await attachedContainerIds(context.engine, network);
+  await Promise.all(
+    attached.map(async (container) => {
+      await ready(container);
+      await disconnectContainer(context.engine, network, container);
     }),
   );
+}
+
+/** Removes every one at once, and only then reports the first failure: the rest still goes. */
+async function removeAll(
+  kind: ObjectKind,
+  ids: string[],
+  remove: (id: string) => Promise<void>,
+): Promise<void> {
+  const settled = await Promise.allSettled([...new Set(ids)].map(remove));
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed)
     throw new Error(`could not remove a ${kind}: ${(failed.reason as Error).message}`, {

@@ -8,10 +8,12 @@ import { runnerIdOf } from '../../src/hook/config';
 import { distDir } from '../support/stack';
 import {
   containersLabelled,
+  docker,
   ecr,
   networksLabelled,
   stack,
   testRunner,
+  type SavedState,
   type TestRunner,
 } from './hook-support';
 
@@ -138,6 +140,25 @@ describe('hook, failures', () => {
     expect(runner.output()).toContain('before');
     expect(runner.output()).toContain('the step exited with code 3');
     expect(result.cleanup?.exitCode).toBe(0);
+  });
+
+  it('takes the job network away from a container the job started on it itself, and leaves that container', async () => {
+    runner = testRunner();
+    const container = jobContainer({ image: ecr('dockhand/shell:1') }, runner.replayer.layout);
+    expect((await runner.replayer.prepareJob({ container, services: [] })).exitCode, runner.output()).toBe(0);
+    const { network } = runner.replayer.state as SavedState;
+    // What a job does with `docker run --network ${{ job.container.network }}`: not ours, not labelled.
+    const sibling = docker('run', '--detach', '--network', network, stack.localImages.shell, 'sleep', '300');
+    try {
+      const cleanup = await runner.replayer.cleanupJob();
+      expect(cleanup.exitCode, runner.output()).toBe(0);
+      expect(networksLabelled(runnerLabel(runner))).toEqual([]);
+      expect(
+        docker('inspect', '--format', '{{.State.Running}} {{len .NetworkSettings.Networks}}', sibling),
+      ).toBe('true 0');
+    } finally {
+      docker('rm', '--force', sibling);
+    }
   });
 
   it('cleans up idempotently: a second cleanup_job, or one with no state, succeeds', async () => {
