@@ -43,7 +43,7 @@ export class EngineApi {
   }
 
   /** Runs a command in a running container, its output to `output` as it comes; resolves with its exit code. */
-  async exec(containerId: string, spec: ExecSpec, output: OutputSink): Promise<number> {
+  async exec(containerId: string, spec: ExecSpec, output: OutputSink, signal?: AbortSignal): Promise<number> {
     const created = await this.json<{ Id: string }>(
       'POST',
       `/containers/${encodeURIComponent(containerId)}/exec`,
@@ -58,7 +58,7 @@ export class EngineApi {
     );
     const execId = created?.Id ?? '';
     const feed = frameReader((name, payload) => output[name](payload));
-    await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, [], feed);
+    await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, [], feed, signal);
     return this.execExitCode(execId).catch((error: Error) => {
       // The output ended but the daemon no longer knows the exec: it stopped or restarted meanwhile.
       throw new Error(`the exec in container ${containerId} ended without an exit code: ${error.message}`, {

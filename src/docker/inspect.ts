@@ -10,12 +10,19 @@ export interface ContainerFacts {
   ports: Record<string, string>;
   /** The container's environment (image ENV plus -e), as NAME=value entries. */
   env: string[];
+  /** The command Docker runs as the container's health check, or null when it has none. */
+  healthCommand: string[] | null;
 }
 
 export interface InspectEntry {
   Id?: string;
   State?: { Status?: string; Health?: { Status?: string } | null };
-  Config?: { Env?: string[] | null; Tty?: boolean };
+  Config?: {
+    Env?: string[] | null;
+    Tty?: boolean;
+    Healthcheck?: { Test?: string[] | null } | null;
+    Shell?: string[] | null;
+  };
   NetworkSettings?: { Ports?: Record<string, Array<{ HostIp?: string; HostPort?: string }> | null> | null };
 }
 
@@ -25,7 +32,18 @@ export function containerFactsOf(entry: InspectEntry): ContainerFacts {
     health: healthOf(entry),
     ports: portsOf(entry),
     env: entry.Config?.Env ?? [],
+    healthCommand: healthCommandOf(entry),
   };
+}
+
+/** As Docker builds it: CMD's words, or CMD-SHELL's through the container's shell (`/bin/sh -c`). */
+function healthCommandOf(entry: InspectEntry): string[] | null {
+  const [kind, ...words] = entry.Config?.Healthcheck?.Test ?? [];
+  if (words.length === 0) return null;
+  if (kind === 'CMD') return words;
+  if (kind === 'CMD-SHELL')
+    return [...(entry.Config?.Shell?.length ? entry.Config.Shell : ['/bin/sh', '-c']), ...words];
+  return null;
 }
 
 function healthOf(entry: InspectEntry): HealthStatus {

@@ -5,6 +5,8 @@ export const FEATURES = {
   'helper-fallback': "pull through the host's credential helper when the workflow's login fails",
   'service-aliases': "alias each service by its image's repository basename (or HOOK_SERVICE_ALIASES)",
   parallel: 'pull, create and health-wait all containers at once instead of one after another',
+  'early-health-checks':
+    "run each starting service's own health check from the start of the wait, not only at Docker's interval",
   'service-logs': "print each service's logs at cleanup_job",
   'remove-built-images': 'remove images built for Dockerfile actions at the end of the job',
   'local-fallback':

@@ -18,7 +18,13 @@ describe('docker inspect parsing', () => {
     expect(web?.health).toBe('healthy');
     expect(web?.ports).toEqual({ '80': '32773', '9000': '9000' });
     expect(envValue(web?.env ?? [], 'PATH')).toBe('/usr/local/bin:/usr/bin:/bin');
+    expect(web?.healthCommand).toEqual([
+      '/bin/sh',
+      '-c',
+      'timeout 2 wget -q -O /dev/null http://127.0.0.1/ || exit 1',
+    ]);
     expect(plain?.health).toBe('none');
+    expect(plain?.healthCommand).toBeNull();
     expect(plain?.ports).toEqual({});
     expect(plain?.id).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -29,7 +35,27 @@ describe('docker inspect parsing', () => {
   });
 
   it.each([
-    ['NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.19.1\n', true],
+    [{ Test: ['CMD', 'pg_isready', '-U', 'postgres'] }, undefined, ['pg_isready', '-U', 'postgres']],
+    [
+      { Test: ['CMD-SHELL', 'curl -f localhost || exit 1'] },
+      undefined,
+      ['/bin/sh', '-c', 'curl -f localhost || exit 1'],
+    ],
+    [
+      { Test: ['CMD-SHELL', 'curl -f localhost'] },
+      ['/bin/bash', '-o', 'pipefail', '-c'],
+      ['/bin/bash', '-o', 'pipefail', '-c', 'curl -f localhost'],
+    ],
+    [{ Test: ['NONE'] }, undefined, null],
+    [{ Test: ['CMD'] }, undefined, null],
+    [null, undefined, null],
+  ])('builds the health check command %#, as Docker runs it', (healthcheck, shell, expected) => {
+    const entry: InspectEntry = { Id: 'x', Config: { Healthcheck: healthcheck, Shell: shell } };
+    expect(containerFactsOf(entry).healthCommand).toEqual(expected);
+  });
+
+  it.each([
+    ['NAME="Alpine Linux""\nID=alpine\nVERSION_ID=3.19.1\n', true],
     ['ID="alpine"\n', true],
     ['ID=debian\nID_LIKE=alpine-ish\n', false],
     ['', false],

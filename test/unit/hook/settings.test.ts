@@ -74,6 +74,7 @@ describe('HOOK_FEATURES', () => {
       'helper-fallback': false,
       'service-aliases': true,
       parallel: false,
+      'early-health-checks': false,
       'service-logs': false,
       'remove-built-images': false,
       'local-fallback': false,
@@ -83,7 +84,7 @@ describe('HOOK_FEATURES', () => {
   it('names an unknown feature', () => {
     expect(() => parseFeatures('-paralel')).toThrow(
       new FeatureError(
-        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, service-logs, remove-built-images, local-fallback",
+        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback",
       ),
     );
   });
