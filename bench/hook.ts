@@ -84,7 +84,12 @@ async function runOnce(
     const replayer = createReplayer({
       hookPath: path.join(distDir, 'hook.js'),
       runnerRoot: path.join(root, 'runner'),
-      env: { ...env, HOOK_DOCKER_CONFIG: env.DOCKER_CONFIG },
+      // HOOK_FEATURES passes through, to measure the hook with some of its behaviours switched off.
+      env: {
+        ...env,
+        HOOK_DOCKER_CONFIG: env.DOCKER_CONFIG,
+        ...(process.env.HOOK_FEATURES ? { HOOK_FEATURES: process.env.HOOK_FEATURES } : {}),
+      },
     });
     const baselineImages = jobOf(images.baseline, replayer.layout);
     const dockhandImages = jobOf(images.dockhand, replayer.layout);
@@ -187,6 +192,7 @@ function printTable(): void {
     `each image: its own ${LAYER_MB} MiB layer of incompressible bytes (BENCH_LAYER_MB); cold = not on the host`,
   );
   console.log(`dist/hook.js: ${(statSync(path.join(distDir, 'hook.js')).size / 1024).toFixed(0)} KiB`);
+  if (process.env.HOOK_FEATURES) console.log(`HOOK_FEATURES=${process.env.HOOK_FEATURES}`);
   console.log('scenario        | phase        | baseline ms | dockhand ms | ratio | target');
   console.log('----------------|--------------|-------------|-------------|-------|-------');
   for (const [scenario] of scenarios) {
