@@ -29,7 +29,7 @@ export async function removeLabelled(
   ]);
   const ready = (id: string) => options.notBefore?.get(id);
   // A network can only go once nothing is attached to it. Taking the containers off it first lets it go
-  // while they are being removed rather than after them (~0.1 s of a ~0.65 s cleanup on the stack); each
+  // while they are being removed rather than after them (~0.13 s of a ~0.73 s cleanup on the stack); each
   // container is removed once it is off (both at once, dockerd refuses one of the two).
   const detached = new Map(networks.map((network) => [network, detachAll(context, network, ready)]));
   const containerIds = [...listedContainers, ...(options.containerIds ?? [])];
