@@ -42,9 +42,9 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
   const labels = labelsFor(context.runnerId, plan.jobId);
   await docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver));
   const pullSeconds = new Map<string, number>();
-  // Each service starts as soon as its image is pulled, so health checks start ticking early; dockerd
-  // starts containers mostly one at a time, so the job container (no health check) waits for the
-  // services' starts, and its start overlaps their health checks.
+  // Each service starts as soon as its image is pulled, so that it can get ready (a database initialising)
+  // early; dockerd starts containers mostly one at a time, so the job container, which has nothing to get
+  // ready, waits for the services' starts rather than delaying one of them.
   const { containers } = plan;
   const servicesStarted = countdown(containers.length - (containers.at(-1)?.role === 'job' ? 1 : 0));
   const ids = await forEachMaybeParallel(context, containers, async (container) => {
