@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { helperEnv, helperGet } from '../support/ecr-login';
+import { FAKE_AWS_KEYS } from '../support/ecr-runner';
 import { loadSecrets, loadStack } from '../support/stack';
 import { makeTempDir, removeTempDirs } from '../support/temp';
 
@@ -41,7 +42,7 @@ describe('DOCKHAND_ECR_PROFILES', () => {
     ]);
     expect(emulator.requests.map((r) => [r.registryIds[0], r.accessKeyId])).toEqual([
       ['210987654321', 'AKIAOTHERPROFILE'],
-      ['123456789012', 'AKIAE2EEXAMPLE'],
+      ['123456789012', FAKE_AWS_KEYS.AWS_ACCESS_KEY_ID],
     ]);
   });
 

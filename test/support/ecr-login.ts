@@ -1,9 +1,10 @@
 // Runs the built docker-credential-ecr-login (dist/, first on PATH) as Docker does, with an explicit
 // environment: nothing is inherited (this machine exports AWS_CA_BUNDLE and others globally).
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
+import { ecrApiEnv, writeEcrDockerConfig } from './ecr-runner';
 import { distDir } from './stack';
 import { makeTempDir } from './temp';
 
@@ -24,19 +25,12 @@ export function helperEnv(
 ): NodeJS.ProcessEnv {
   const home = makeTempDir('ecr-e2e-');
   const dockerConfig = path.join(home, 'docker');
-  const credHelpers = Object.fromEntries(hosts.map((h) => [h, 'ecr-login']));
-  mkdirSync(dockerConfig);
-  writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ credHelpers }));
+  writeEcrDockerConfig(dockerConfig, hosts);
   return {
     PATH: `${distDir}:/usr/local/bin:/usr/bin:/bin`,
     HOME: home,
     DOCKER_CONFIG: dockerConfig,
-    AWS_ECR_CACHE_DIR: path.join(home, 'ecr'),
-    AWS_ACCESS_KEY_ID: 'AKIAE2EEXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'e2e-secret',
-    AWS_ENDPOINT_URL_ECR: emulatorUrl,
-    AWS_ENDPOINT_URL_ECR_PUBLIC: emulatorUrl,
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...ecrApiEnv(emulatorUrl, path.join(home, 'ecr')),
     ...extra,
   };
 }

@@ -18,18 +18,32 @@ export interface EcrRunnerHost {
   env: Record<string, string>;
 }
 
+/** Writes `dir`/config.json sending each of `hosts` to dockhand's ecr-login (creating `dir`, 0700). */
+export function writeEcrDockerConfig(dir: string, hosts: string[]): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const credHelpers = Object.fromEntries(hosts.map((host) => [host, 'ecr-login']));
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ credHelpers }));
+}
+
+/** What ecr-login needs to get tokens from the emulated ECR API with fake keys, caching under `cacheDir`. */
+export function ecrApiEnv(emulatorUrl: string, cacheDir: string): Record<string, string> {
+  return {
+    ...FAKE_AWS_KEYS,
+    AWS_ENDPOINT_URL_ECR: emulatorUrl,
+    AWS_ENDPOINT_URL_ECR_PUBLIC: emulatorUrl,
+    AWS_ECR_CACHE_DIR: cacheDir,
+    // Instance metadata must never be tried for real.
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
 /** Writes the docker config under `dir` and returns the runner process environment to use. */
 export function ecrRunnerHost(stack: Stack, dir: string, emulatorUrl: string): EcrRunnerHost {
   const dockerConfig = path.join(dir, 'docker-config');
   const cacheDir = path.join(dir, 'ecr-cache');
   const tmpDir = path.join(dir, 'tmp');
-  mkdirSync(dockerConfig, { recursive: true, mode: 0o700 });
+  writeEcrDockerConfig(dockerConfig, [stack.registries.ecrUsEast1, stack.registries.ecrEuWest1]);
   mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
-  const credHelpers = {
-    [stack.registries.ecrUsEast1]: 'ecr-login',
-    [stack.registries.ecrEuWest1]: 'ecr-login',
-  };
-  writeFileSync(path.join(dockerConfig, 'config.json'), JSON.stringify({ credHelpers }));
   return {
     dockerConfig,
     cacheDir,
@@ -39,12 +53,8 @@ export function ecrRunnerHost(stack: Stack, dir: string, emulatorUrl: string): E
       PATH: `${distDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       HOME: process.env.HOME ?? '/root',
       HOOK_DOCKER_CONFIG: dockerConfig,
-      ...FAKE_AWS_KEYS,
       AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_ECR: emulatorUrl,
-      AWS_ECR_CACHE_DIR: cacheDir,
-      // Metadata endpoints must never be tried for real: point them at a closed loopback port.
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...ecrApiEnv(emulatorUrl, cacheDir),
     },
   };
 }
