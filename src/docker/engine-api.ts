@@ -30,10 +30,14 @@ type Method = EngineRequest['method'];
 export class EngineApi {
   private negotiated: Promise<string> | undefined;
 
+  /** `knownVersion`: one negotiated earlier with the same daemon (saved in the job's state), so no ping. */
   constructor(
     private readonly connection: EngineConnection,
     private readonly log: JobLog,
-  ) {}
+    knownVersion?: string,
+  ) {
+    if (knownVersion) this.negotiated = Promise.resolve(knownVersion);
+  }
 
   /** Parsed JSON of a 2xx answer; `allow` lists other statuses that are fine (e.g. 404 on a removal). */
   async json<T>(method: Method, path: string, body?: object, allow: number[] = []): Promise<T | null> {

@@ -19,7 +19,7 @@ import type { HookContext } from './context';
 import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
-import { readState } from './state';
+import { readState, type HookState } from './state';
 import { StepFailedError } from './step-process';
 
 export interface HookProcess {
@@ -30,8 +30,7 @@ export interface HookProcess {
   system: { homedir: string; tmpdir: string };
 }
 
-async function dispatch(context: HookContext, input: HookInput): Promise<object> {
-  const state = readState(input.state);
+async function dispatch(context: HookContext, input: HookInput, state: HookState | null): Promise<object> {
   switch (input.command) {
     case 'prepare_job':
       return prepareJob(context, input.args as PrepareJobArgs);
@@ -57,12 +56,14 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
     const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
+    const state = readState(input.state);
     const engine = new EngineApi(
       engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
       log,
+      state?.apiVersion,
     );
     const context = { config, docker, engine, log, runnerId, stepOutput: io.stepOutput };
-    const response = await dispatch(context, input);
+    const response = await dispatch(context, input, state);
     writeHookResponse(input.responseFile, response);
     return 0;
   } catch (error) {

@@ -96,6 +96,7 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
     network: plan.network,
     container: jobId ? { id: jobId, path: jobPath } : null,
     services,
+    apiVersion: await context.engine.version(),
   };
   const portsOf = (id: string) => facts.find((fact) => fact.id === id)?.ports ?? {};
   return {

@@ -8,6 +8,8 @@ const stateSchema = v.object({
   network: v.nullable(v.string()),
   container: v.nullable(v.object({ id: v.string(), path: v.string() })),
   services: v.array(v.object({ id: v.string(), alias: v.string(), image: v.string() })),
+  /** The Engine API version prepare_job negotiated: later calls of the job need not ask the daemon again. */
+  apiVersion: v.optional(v.pipe(v.string(), v.regex(/^1\.\d+$/))),
 });
 
 export type HookState = v.InferOutput<typeof stateSchema>;

@@ -54,6 +54,29 @@ describe('hook, Engine API', () => {
     }
   });
 
+  it('asks the daemon for its API version once per job: later calls take it from the state', async () => {
+    runner = testRunner({ RUNNER_DEBUG: '1' });
+    const { replayer } = runner;
+    const prepared = await replayer.prepareJob({
+      container: jobContainer({ image: ecr('dockhand/shell:1') }, replayer.layout),
+      services: [],
+    });
+    expect(prepared.exitCode, runner.output()).toBe(0);
+    const state = replayer.state as SavedState & { apiVersion?: string };
+    expect(state.apiVersion).toMatch(/^1\.\d+$/);
+    try {
+      const step = await replayer.runScriptStep(scriptStep({ script: 'echo stepped' }, replayer.layout));
+      expect(step.exitCode, step.stdout).toBe(0);
+      expect(prepared.stdout).toContain('docker engine GET /_ping');
+      expect(step.stdout).not.toContain('/_ping');
+      expect(step.stdout).toContain(`docker engine POST /v${state.apiVersion}/containers/`);
+    } finally {
+      const cleanup = await replayer.cleanupJob();
+      expect(cleanup.exitCode).toBe(0);
+      expect(cleanup.stdout).not.toContain('/_ping');
+    }
+  });
+
   it('reaches the daemon through `docker system dial-stdio` when the docker config names a context', async () => {
     // A docker config like the stack's (its credential helper) whose current context is a named one.
     const dir = makeTempDir('dockhand-hook-context-');

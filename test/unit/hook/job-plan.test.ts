@@ -108,7 +108,15 @@ describe('saved state', () => {
       services: [],
     };
     expect(readState(state)).toEqual(state);
+    expect(readState({ ...state, apiVersion: '1.41' })).toEqual({ ...state, apiVersion: '1.41' });
     expect(readState(null)).toBeNull();
+  });
+
+  it('takes only an API version that can go into a request path as it is', () => {
+    const state = { version: 1, runnerId: 'r', jobId: 'j', network: null, container: null, services: [] };
+    expect(() => readState({ ...state, apiVersion: '1.41/../../containers' })).toThrow(
+      /^invalid hook state at apiVersion/,
+    );
   });
 
   it('refuses state it did not write, naming where', () => {
