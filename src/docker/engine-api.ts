@@ -135,7 +135,10 @@ export class EngineApi {
     throw new EngineError(`docker engine ${method} ${path.split('?')[0]}: ${message} (HTTP ${reply.status})`);
   }
 
-  /** The API version spoken: the daemon's or ours, whichever is older; asked once per hook call. */
+  /**
+   * The API version spoken: the daemon's or ours, whichever is older; asked once per hook call, unless the
+   * job's state already carries it.
+   */
   version(): Promise<string> {
     this.negotiated ??= this.send({ method: 'GET', path: '/_ping', timeoutMs: REQUEST_TIMEOUT_MS }).then(
       (reply) => olderVersion(reply.headers['api-version'] ?? '1.24', NEWEST_KNOWN_VERSION),

@@ -80,7 +80,7 @@ async function pollUntilHealthy(
     const byId = new Map(facts.map((fact) => [fact.id, fact]));
     const states = services.map((service) => {
       const fact = byId.get(service.id);
-      return { service, fact, health: healthOf(service, fact, passedEarly) };
+      return { service, fact, health: countedHealth(service, fact, passedEarly) };
     });
     const failed = states.find((s) => s.health === 'unhealthy' || s.health === 'exited');
     const timedOut = Date.now() >= deadline;
@@ -106,7 +106,7 @@ async function pollUntilHealthy(
 }
 
 /** What counts of a container's health: a service's as Docker says it (or passed early), the job container's exit. */
-function healthOf(
+function countedHealth(
   container: WatchedContainer,
   fact: ContainerFacts | undefined,
   passedEarly: ReadonlySet<string>,

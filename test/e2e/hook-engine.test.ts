@@ -62,7 +62,7 @@ describe('hook, Engine API', () => {
       services: [],
     });
     expect(prepared.exitCode, runner.output()).toBe(0);
-    const state = replayer.state as SavedState & { apiVersion?: string };
+    const state = replayer.state as SavedState;
     expect(state.apiVersion).toMatch(/^1\.\d+$/);
     try {
       const step = await replayer.runScriptStep(scriptStep({ script: 'echo stepped' }, replayer.layout));

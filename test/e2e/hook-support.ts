@@ -68,4 +68,5 @@ export interface SavedState {
   network: string;
   container: { id: string; path: string } | null;
   services: Array<{ id: string; alias: string; image: string }>;
+  apiVersion?: string;
 }
