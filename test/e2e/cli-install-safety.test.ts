@@ -17,7 +17,7 @@ import {
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256 } from '../../src/cli/install/manifest';
-import { distDir, loadStack } from '../support/stack';
+import { distDir, loadStack, repoRoot } from '../support/stack';
 import {
   giveTo,
   makeScratchRunner,
@@ -30,6 +30,11 @@ import {
 
 const stack = loadStack();
 const ecrHost = stack.registries.ecrUsEast1;
+
+/** `install` for one registry into the scratch docker config. */
+function installArgs(scratch: Scratch, host = ecrHost): string[] {
+  return ['install', '--runner', scratch.runner, '--registry', host, '--docker-config', scratch.dockerConfig];
+}
 
 function listTree(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort();
@@ -180,15 +185,7 @@ describe('dockhand install: setups that cannot work are refused before anything 
       ['--registry', ecrHost, '--docker-config', file],
       /--docker-config .* is a file: pass its folder/,
     );
-    const retry = runCli([
-      'install',
-      '--runner',
-      scratch.runner,
-      '--registry',
-      ecrHost,
-      '--docker-config',
-      scratch.dockerConfig,
-    ]);
+    const retry = runCli(installArgs(scratch));
     expect(retry.stderr).toBe('');
     expect(retry.status).toBe(0);
   });
@@ -223,15 +220,7 @@ describe('dockhand install: setups that cannot work are refused before anything 
 
   it('lower-cases an upper-case registry host, as docker looks it up', () => {
     scratch = makeScratchRunner('');
-    const result = runCli([
-      'install',
-      '--runner',
-      scratch.runner,
-      '--registry',
-      ecrHost.toUpperCase(),
-      '--docker-config',
-      scratch.dockerConfig,
-    ]);
+    const result = runCli(installArgs(scratch, ecrHost.toUpperCase()));
     expect(result.status).toBe(0);
     const config = JSON.parse(readFileSync(path.join(scratch.dockerConfig, 'config.json'), 'utf8')) as {
       credHelpers: Record<string, string>;
@@ -243,15 +232,7 @@ describe('dockhand install: setups that cannot work are refused before anything 
     'pins the helper launcher to the newest Node the runner ships (%j)',
     (nodes) => {
       scratch = makeScratchRunner('', nodes);
-      const result = runCli([
-        'install',
-        '--runner',
-        scratch.runner,
-        '--registry',
-        ecrHost,
-        '--docker-config',
-        scratch.dockerConfig,
-      ]);
+      const result = runCli(installArgs(scratch));
       expect(result.status).toBe(0);
       const launcher = path.join(scratch.runner, '.dockhand/bin/docker-credential-ecr-login');
       expect(readFileSync(launcher, 'utf8')).toContain(`externals/${nodes.at(-1)}/bin/node`);
@@ -280,15 +261,7 @@ describe('dockhand install: the PATH it writes', () => {
   it("builds PATH from the runner's .path, not the installing shell's PATH", () => {
     scratch = makeScratchRunner('LANG=C.UTF-8\n');
     writeFileSync(path.join(scratch.runner, '.path'), '/opt/tools/bin:/usr/bin:/bin\n');
-    const args = [
-      'install',
-      '--runner',
-      scratch.runner,
-      '--registry',
-      ecrHost,
-      '--docker-config',
-      scratch.dockerConfig,
-    ];
+    const args = installArgs(scratch);
     expect(runCli(args, { PATH: '/root/.cargo/bin:/usr/bin:/bin' }).status).toBe(0);
     const bin = path.join(scratch.runner, '.dockhand/bin');
     expect(readFileSync(path.join(scratch.runner, '.env'), 'utf8')).toContain(
@@ -311,17 +284,7 @@ describe('dockhand and CRLF .env files', () => {
     const envText = 'LANG=C.UTF-8\r\nAWS_PROFILE=ci\r\n';
     scratch = makeScratchRunner(envText);
     const envFile = path.join(scratch.runner, '.env');
-    expect(
-      runCli([
-        'install',
-        '--runner',
-        scratch.runner,
-        '--registry',
-        ecrHost,
-        '--docker-config',
-        scratch.dockerConfig,
-      ]).status,
-    ).toBe(0);
+    expect(runCli(installArgs(scratch)).status).toBe(0);
     const installed = readFileSync(envFile, 'utf8');
     expect(installed.split('\r\n').length).toBe(installed.split('\n').length);
     const doctor = runCli(['doctor', '--runner', scratch.runner, '--json']);
@@ -346,15 +309,7 @@ describe('dockhand never prints stored docker credentials', () => {
     mkdirSync(scratch.dockerConfig);
     const file = path.join(scratch.dockerConfig, 'config.json');
     writeFileSync(file, config);
-    const install = [
-      'install',
-      '--runner',
-      scratch.runner,
-      '--registry',
-      ecrHost,
-      '--docker-config',
-      scratch.dockerConfig,
-    ];
+    const install = installArgs(scratch);
     const outputs = [runCli([...install, '--dry-run']), runCli(install)];
     const written = readFileSync(file, 'utf8');
     // Only credHelpers is new; every line the owner wrote is still there as it was.
@@ -379,23 +334,37 @@ describe('a closed stdout', () => {
   let scratch: Scratch;
   afterEach(() => removeScratch(scratch));
 
-  it('ends doctor quietly', async () => {
-    scratch = makeScratchRunner('');
-    const child = spawn(
-      process.execPath,
-      [path.join(distDir, 'cli.js'), 'doctor', '--runner', scratch.runner],
-      {
-        env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/nonexistent' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    // The reader goes away before doctor prints, like `dockhand doctor | head -0`.
+  /** Runs the CLI with its stdout closed before it prints, like `dockhand ... | head -0`. */
+  async function withClosedStdout(args: string[], env: Record<string, string>) {
+    const child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], {
+      env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/nonexistent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const status = await new Promise((resolve) => child.on('close', resolve));
-    expect(stderr).toBe('');
-    expect(status).not.toBeNull();
+    return { status, stderr };
+  }
+
+  it('ends doctor quietly', async () => {
+    scratch = makeScratchRunner('');
+    const result = await withClosedStdout(['doctor', '--runner', scratch.runner], {});
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(1);
+  });
+
+  it('lets run finish its job and cleanup quietly', async () => {
+    const result = await withClosedStdout(
+      ['run', path.join(repoRoot, 'examples/workflows/ci.yml'), '--job', 'test'],
+      {
+        PATH: `${stack.stackHelper.binDir}:/usr/local/bin:/usr/bin:/bin`,
+        DOCKER_CONFIG: stack.stackHelper.dockerConfig,
+      },
+    );
+    expect(result.stderr).toBe('');
+    // 0: every step passed, "Stop containers" (cleanup_job) included.
+    expect(result.status).toBe(0);
   });
 });
 
