@@ -55,7 +55,31 @@ export function withCredHelpers(
   return next;
 }
 
-/** Tab-indented like the docker CLI writes it. */
-export function formatDockerConfig(config: JsonObject): string {
-  return `${JSON.stringify(config, null, '\t')}\n`;
+/** The indent `text` uses: tab (the docker CLI's) for a new file, undefined for one-line JSON. */
+function indentOf(text: string | null): string | undefined {
+  if (text === null || text.trim() === '') return '\t';
+  const first = /^\{\r?\n([ \t]+)"/.exec(text.trimStart());
+  return first === null ? undefined : first[1];
+}
+
+/**
+ * Written in the file's own style (its indent, its final newline), so a merge changes only the lines
+ * it must; tab-indented like the docker CLI writes it when there is no file yet.
+ */
+export function formatDockerConfig(config: JsonObject, like: string | null = null): string {
+  const newline = like === null || like.endsWith('\n') ? '\n' : '';
+  return `${JSON.stringify(config, null, indentOf(like))}${newline}`;
+}
+
+/**
+ * What a change does to credHelpers, one line per host, for people: helper names only, so nothing
+ * else in the file (auths, tokens) is ever shown.
+ */
+export function describeCredHelperChanges(before: JsonObject, after: JsonObject): string[] {
+  const was = credHelpersOf(before);
+  const now = credHelpersOf(after);
+  const show = (name: string | undefined) => (name === undefined ? '(none)' : JSON.stringify(name));
+  return [...new Set([...Object.keys(was), ...Object.keys(now)])]
+    .filter((host) => was[host] !== now[host])
+    .map((host) => `credHelpers[${JSON.stringify(host)}]: ${show(was[host])} -> ${show(now[host])}`);
 }

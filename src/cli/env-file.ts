@@ -1,18 +1,27 @@
-// The runner's `.env` file, read the way the runner reads it (runner-protocol.md): one KEY=value per
-// line, split at the first `=`, no quoting, no comments, no expansion; a later line wins over an earlier
-// one. Edits touch only the line that counts and keep every other line byte for byte.
+// The runner's `.env` file, read the way the runner reads it (Runner.Listener's LoadAndSetEnv:
+// File.ReadAllLines, so `\r\n`, `\n` and a lone `\r` all end a line): one KEY=value per line, split at
+// the first `=`, no quoting, no comments, no expansion; a later line wins over an earlier one; `KEY=`
+// unsets. Edits touch only the line that counts and keep every other line and the file's line ending.
 
 export type EnvLines = string[];
 
+export type LineEnding = '\r\n' | '\n';
+
 export function parseEnvText(text: string): EnvLines {
   if (text === '') return [];
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n|\r|\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
 
-export function formatEnvLines(lines: EnvLines): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+/** The file's own line ending (its first one), so a CRLF file stays CRLF. */
+export function lineEndingOf(text: string | null): LineEnding {
+  const first = text?.match(/\r\n|\r|\n/)?.[0];
+  return first === '\r\n' ? '\r\n' : '\n';
+}
+
+export function formatEnvLines(lines: EnvLines, ending: LineEnding = '\n'): string {
+  return lines.length === 0 ? '' : `${lines.join(ending)}${ending}`;
 }
 
 function keyOf(line: string): string | undefined {
@@ -77,4 +86,14 @@ export function applyEnvFile(
 /** Whether `value` survives the runner's line format unchanged. */
 export function isWritableEnvValue(value: string): boolean {
   return !/[\r\n]/.test(value);
+}
+
+/** What a change does to `keys`, as `- old line` / `+ new line`: only those keys, never other lines. */
+export function describeEnvChanges(before: EnvLines, after: EnvLines, keys: readonly string[]): string[] {
+  return keys.flatMap((key) => {
+    const was = getEnvLine(before, key);
+    const now = getEnvLine(after, key);
+    if (was === now) return [];
+    return [...(was === null ? [] : [`- ${was}`]), ...(now === null ? [] : [`+ ${now}`])];
+  });
 }

@@ -9,8 +9,9 @@ import { run } from './run/command';
 const USAGE = `usage: dockhand <command> [options]
 
 commands:
-  install   --runner <dir> --registry <host>[=<helper>]... [--docker-config <dir>] [--dry-run]
+  install   --runner <dir> --registry <host>[=<helper>]... [--docker-config <dir>] [--force] [--dry-run]
             set the runner up to use the dockhand hook and credential helpers
+            (--force: replace a credHelpers entry that names another helper)
   uninstall --runner <dir> [--dry-run]
             put back what install changed
   doctor    --runner <dir> [--json]
@@ -23,6 +24,7 @@ const OPTIONS = {
   registry: { type: 'string', multiple: true },
   'docker-config': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
   json: { type: 'boolean' },
   job: { type: 'string' },
   hook: { type: 'string' },
@@ -57,11 +59,12 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
   const dryRun = values['dry-run'] ?? false;
   switch (command) {
     case 'install':
-      await install(
+      install(
         {
           runner: required(values.runner, '--runner'),
           registries: values.registry ?? [],
           dockerConfig: values['docker-config'],
+          force: values.force ?? false,
           dryRun,
         },
         config,
@@ -69,7 +72,7 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
       );
       return 0;
     case 'uninstall':
-      await uninstall({ runner: required(values.runner, '--runner'), dryRun }, out);
+      uninstall({ runner: required(values.runner, '--runner'), dryRun }, out);
       return 0;
     case 'doctor':
       return doctor({ runner: required(values.runner, '--runner'), json: values.json ?? false }, config, out);

@@ -19,12 +19,14 @@ export class RegistryArgumentError extends Error {
 }
 
 // A registry host as docker keys it: host name, optional port, nothing else.
-const HOST = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
-const HELPER = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+export const HOST = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?(:\d{1,5})?$/;
+export const HELPER = /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/;
+const HELPER_PREFIX = 'docker-credential-';
 
 export function parseRegistryArgument(argument: string): RegistryHelper {
   const at = argument.indexOf('=');
-  const host = at < 0 ? argument : argument.slice(0, at);
+  // Image references are lower-case, so docker looks credHelpers up by the lower-case host.
+  const host = (at < 0 ? argument : argument.slice(0, at)).toLowerCase();
   const helper = at < 0 ? undefined : argument.slice(at + 1);
   if (!HOST.test(host)) {
     throw new RegistryArgumentError(
@@ -38,6 +40,11 @@ export function parseRegistryArgument(argument: string): RegistryHelper {
       );
     }
     return { host, helper: ECR_HELPER };
+  }
+  if (helper.startsWith(HELPER_PREFIX)) {
+    throw new RegistryArgumentError(
+      `--registry ${argument}: name the helper without its ${HELPER_PREFIX} prefix: --registry ${host}=${helper.slice(HELPER_PREFIX.length)}`,
+    );
   }
   if (!HELPER.test(helper)) {
     throw new RegistryArgumentError(`--registry ${argument}: the helper name after '=' must be a plain name`);

@@ -1,10 +1,10 @@
 // `dockhand install` / `uninstall` on a scratch runner folder, through the built bundle.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadStack } from '../support/stack';
-import { makeScratchRunner, removeScratch, runCli, type Scratch } from './cli-support';
+import { giveTo, makeScratchRunner, removeScratch, runCli, runnerUser, type Scratch } from './cli-support';
 
 const stack = loadStack();
 const ecrHost = stack.registries.ecrUsEast1;
@@ -47,7 +47,9 @@ describe('dockhand install / uninstall', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('dry run');
     expect(result.stdout).toContain(`+ ACTIONS_RUNNER_CONTAINER_HOOKS=${scratch.runner}/.dockhand/hook.js`);
-    expect(result.stdout).toContain(`+ 		"${ecrHost}": "ecr-login"`);
+    expect(result.stdout).toContain(`  credHelpers["${ecrHost}"]: (none) -> "ecr-login"\n`);
+    // Only what changes is shown: never the stored credentials around it.
+    expect(result.stdout).not.toContain('eDp5');
     expect(listTree(scratch.root)).toEqual(tree);
     expect(readFileSync(path.join(scratch.runner, '.env'), 'utf8')).toBe(envText);
   });
@@ -93,8 +95,9 @@ describe('dockhand install / uninstall', () => {
   });
 
   it('run as root for a runner user, leaves everything it writes owned by that user', () => {
-    const runnerUid = 1001;
-    execFileSync('chown', ['-R', `${runnerUid}:${runnerUid}`, scratch.runner, scratch.home]);
+    const user = runnerUser();
+    const runnerUid = user.uid;
+    giveTo(user, scratch.runner, scratch.home);
     expect(runCli(['install', ...args]).status).toBe(0);
     const configFile = path.join(scratch.dockerConfig, 'config.json');
     for (const file of [

@@ -1,5 +1,6 @@
-// Scratch runner folders and the real `dockhand` bundle, for the CLI's end-to-end tests.
-import { spawnSync } from 'node:child_process';
+// Scratch runner folders, a non-root runner user and the real `dockhand` bundle, for the CLI's
+// end-to-end tests.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,19 +13,26 @@ export interface Scratch {
   dockerConfig: string;
 }
 
-/** A folder laid out like an unpacked runner, with the host's node as its Node 20. */
-export function makeScratchRunner(envText: string): Scratch {
+/**
+ * A folder laid out like the official runner tarball (config.sh, run.sh, bin/Runner.Listener,
+ * externals/<node>/bin/node), with the host's node as each of `nodes`.
+ */
+export function makeScratchRunner(envText: string, nodes: string[] = ['node20']): Scratch {
   const root = mkdtempSync(path.join(os.tmpdir(), 'dockhand-cli-'));
+  // Traversable, so a runner user can reach its runner folder inside.
+  chmodSync(root, 0o755);
   const runner = path.join(root, 'runner');
   const home = path.join(root, 'home');
   mkdirSync(path.join(runner, 'bin'), { recursive: true });
-  mkdirSync(path.join(runner, 'externals', 'node20', 'bin'), { recursive: true });
   mkdirSync(home, { recursive: true });
   for (const script of ['config.sh', 'run.sh', 'bin/Runner.Listener']) {
     writeFileSync(path.join(runner, script), '#!/bin/sh\n');
     chmodSync(path.join(runner, script), 0o755);
   }
-  symlinkSync(process.execPath, path.join(runner, 'externals', 'node20', 'bin', 'node'));
+  for (const node of nodes) {
+    mkdirSync(path.join(runner, 'externals', node, 'bin'), { recursive: true });
+    symlinkSync(process.execPath, path.join(runner, 'externals', node, 'bin', 'node'));
+  }
   writeFileSync(path.join(runner, '.env'), envText);
   return { root, runner, home, dockerConfig: path.join(home, '.docker') };
 }
@@ -33,17 +41,46 @@ export function removeScratch(scratch: Scratch | undefined): void {
   if (scratch !== undefined) rmSync(scratch.root, { recursive: true, force: true });
 }
 
+export interface RunnerUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+/** A real non-root user (test-stack.md "The hook as a non-root runner user"), created once. */
+export function runnerUser(name = 'dockhand-cli'): RunnerUser {
+  const found = spawnSync('getent', ['passwd', name], { encoding: 'utf8' });
+  if (found.status !== 0) execFileSync('useradd', ['-m', name]);
+  const entry = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
+  return { name, uid: Number(entry[2]), gid: Number(entry[3]), home: entry[5] ?? '' };
+}
+
+/** Hands files and folders (recursively) to `user`, as a runner installed for that user is. */
+export function giveTo(user: RunnerUser, ...paths: string[]): void {
+  execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, ...paths]);
+}
+
 export interface CliResult {
   status: number | null;
   stdout: string;
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string> = {}): CliResult {
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  user: RunnerUser | undefined = undefined,
+): CliResult {
   const result = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], {
     encoding: 'utf8',
     timeout: 60_000,
-    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: '/nonexistent', ...env },
+    env: {
+      PATH: '/usr/local/bin:/usr/bin:/bin',
+      HOME: user?.home ?? '/nonexistent',
+      ...env,
+    },
+    ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -1,5 +1,5 @@
 // The docker CLI and daemon, the docker config the hook will use, and the helper for each registry.
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { currentContextOf } from '../../docker/docker-config';
 import { EngineApi } from '../../docker/engine-api';
@@ -71,13 +71,26 @@ export function checkDockerConfig(setup: DoctorSetup): { result: CheckResult; co
   const name = 'docker config';
   const file = path.join(setup.dockerConfigDir, 'config.json');
   const from = `${file} (from ${setup.dockerConfigSource})`;
-  if (!existsSync(file)) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES') {
+      return {
+        result: fail(
+          name,
+          `${from}: cannot read (permission denied)`,
+          "the hook runs as the runner user: point HOOK_DOCKER_CONFIG at that user's docker config (dockhand install as root does), or make this one readable by it",
+        ),
+      };
+    }
     return {
       result: fail(name, `${from} does not exist`, 'run dockhand install, or set HOOK_DOCKER_CONFIG in .env'),
     };
   }
   try {
-    const config = parseDockerConfig(readFileSync(file, 'utf8'), file);
+    const config = parseDockerConfig(text, file);
     return { result: pass(name, from), config };
   } catch (error) {
     return { result: fail(name, (error as Error).message, `fix ${file} (a backup may be next to it)`) };

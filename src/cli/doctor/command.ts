@@ -1,6 +1,8 @@
 // `dockhand doctor`: every check in order; later checks build on what earlier ones found.
-import { readIfExists } from '../install/files';
+import { existsSync } from 'node:fs';
 import type { CliConfig, Output } from '../context';
+import { readFileState } from '../install/files';
+import { becomeOwnerOf } from '../privileges';
 import { ECR_HELPER } from '../registries';
 import { runnerLayout } from '../runner-folder';
 import { type CheckResult } from './check';
@@ -16,9 +18,25 @@ export interface DoctorOptions {
   json: boolean;
 }
 
-export async function runChecks(options: DoctorOptions, config: CliConfig): Promise<CheckResult[]> {
+/**
+ * Run as root on a folder the runner user owns, doctor becomes that user (privileges.ts) before it reads
+ * .env or starts any program it names: it checks as the runner runs, and runs nothing as root that the
+ * runner user could have replaced.
+ */
+function asRunnerUser(root: string, config: CliConfig): CliConfig {
+  if (!existsSync(root)) return config;
+  const before = process.getuid?.();
+  const actor = becomeOwnerOf(root);
+  if (actor.uid === before) return config;
+  const home = actor.home ?? '/nonexistent';
+  return { ...config, home, env: { ...config.env, HOME: home, USER: actor.name, LOGNAME: actor.name } };
+}
+
+export async function runChecks(options: DoctorOptions, given: CliConfig): Promise<CheckResult[]> {
   const layout = runnerLayout(options.runner);
-  const setup = doctorSetup(layout, config.env, readIfExists(layout.envFile), config.home);
+  const config = asRunnerUser(layout.root, given);
+  const envText = readFileState(layout.envFile)?.text ?? null;
+  const setup = doctorSetup(layout, config.env, envText, config.home);
   const results: CheckResult[] = [checkRunnerFolder(setup), checkEnvFile(setup), await checkHookLoads(setup)];
   results.push(...(await checkDocker(setup)));
   const { result, config: dockerConfig } = checkDockerConfig(setup);

@@ -1,22 +1,23 @@
-// `dockhand install` and `dockhand uninstall`: plan from what is on disk, show it, then apply it.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// `dockhand install` and `dockhand uninstall`: plan from what is on disk, check every write can be
+// made, show the plan, then apply it. Run as root, both act as the runner folder's owner (privileges.ts).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError, type CliConfig, type Output } from '../context';
 import { getEnvValue, parseEnvText } from '../env-file';
+import { becomeOwnerOf, type Actor } from '../privileges';
 import { parseRegistryArgument, RegistryArgumentError } from '../registries';
 import { notARunnerFolder, runnerLayout, type RunnerLayout } from '../runner-folder';
 import { describeChange, type FileChange } from './changes';
-import { applyChanges, readAll, readIfExists, removeEmptyDirs } from './files';
-import { parseManifest } from './manifest';
-import { BACKUP_SUFFIX, installPaths, planInstall } from './plan-install';
+import { applyChanges, readAllStates, readFileState, removeEmptyDirs, whyNotWritable } from './files';
+import { BUNDLES, parseManifest } from './manifest';
+import { backupOf, installPaths, planInstall } from './plan-install';
 import { planUninstall } from './plan-uninstall';
-
-const REQUIRED_BUNDLES = ['hook.js', 'ecr-login.js'];
 
 export interface InstallOptions {
   runner: string;
   registries: string[];
   dockerConfig: string | undefined;
+  force: boolean;
   dryRun: boolean;
 }
 
@@ -29,25 +30,36 @@ function checkedLayout(runner: string): RunnerLayout {
 
 function readManifest(layout: RunnerLayout) {
   const file = installPaths(layout).manifest;
-  const text = readIfExists(file);
-  return text === null ? null : parseManifest(text, file);
-}
-
-/** Every bundle beside dist/cli.js except the CLI itself: the hook, the helper and what they load. */
-function readBundles(distDir: string): Record<string, string> {
-  for (const name of REQUIRED_BUNDLES) {
-    if (!existsSync(path.join(distDir, name))) {
-      throw new UsageError(`${path.join(distDir, name)} is missing: run 'npm run build' first`);
-    }
+  const state = readFileState(file);
+  if (state === null) return null;
+  try {
+    return parseManifest(state.text, file);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
   }
-  const names = readdirSync(distDir).filter((name) => name.endsWith('.js') && name !== 'cli.js');
-  return Object.fromEntries(names.map((name) => [name, readFileSync(path.join(distDir, name), 'utf8')]));
 }
 
-/** The files install manages in its own folder, for the bundles named. */
-function ownFiles(layout: RunnerLayout, bundles: string[]): Record<string, string | null> {
+/** The bundles beside dist/cli.js, read before dockhand gives up root: the operator's build is trusted. */
+function readBundles(distDir: string): Record<string, string> {
+  return Object.fromEntries(
+    BUNDLES.map((name) => {
+      const file = path.join(distDir, name);
+      if (!existsSync(file)) throw new UsageError(`${file} is missing: run 'npm run build' first`);
+      return [name, readFileSync(file, 'utf8')];
+    }),
+  );
+}
+
+/** The files install manages in its own folder. */
+function ownFiles(layout: RunnerLayout) {
   const paths = installPaths(layout);
-  return readAll([...bundles.map(paths.bundle), paths.launcher, paths.manifest]);
+  return readAllStates([...BUNDLES.map(paths.bundle), paths.launcher, paths.manifest]);
+}
+
+/** The runner's `.path` as its service script exports it (`cat .path`: trailing newlines dropped). */
+function runnerPathOf(layout: RunnerLayout): string | null {
+  const text = readFileState(layout.pathFile)?.text.split(/\r?\n/)[0]?.trim() ?? '';
+  return text === '' ? null : text;
 }
 
 interface Messages {
@@ -55,7 +67,11 @@ interface Messages {
   done: string;
 }
 
-async function show(changes: FileChange[], dryRun: boolean, out: Output, messages: Messages): Promise<void> {
+function show(changes: FileChange[], actor: Actor, dryRun: boolean, out: Output, messages: Messages): void {
+  for (const change of changes) {
+    const problem = whyNotWritable(change, actor);
+    if (problem !== undefined) throw new UsageError(problem);
+  }
   if (changes.length === 0) {
     out.line(messages.unchanged);
     return;
@@ -63,11 +79,35 @@ async function show(changes: FileChange[], dryRun: boolean, out: Output, message
   if (dryRun) out.line('dry run: these changes would be made (nothing was changed):');
   for (const change of changes) for (const line of describeChange(change)) out.line(line);
   if (dryRun) return;
-  await applyChanges(changes);
+  applyChanges(changes);
   out.line(messages.done);
 }
 
-export async function install(options: InstallOptions, config: CliConfig, out: Output): Promise<void> {
+/** The docker config folder install uses: given, recorded, already in .env, else the runner user's. */
+function dockerConfigDirOf(
+  options: InstallOptions,
+  recordedDir: string | undefined,
+  envText: string | null,
+  actor: Actor,
+): string {
+  if (options.dockerConfig !== undefined) {
+    const dir = path.resolve(options.dockerConfig);
+    if (existsSync(dir) && !statSync(dir).isDirectory()) {
+      throw new UsageError(
+        `--docker-config ${dir} is a file: pass its folder (--docker-config ${path.dirname(dir)})`,
+      );
+    }
+    return dir;
+  }
+  const known = recordedDir ?? getEnvValue(parseEnvText(envText ?? ''), 'HOOK_DOCKER_CONFIG');
+  if (known !== undefined) return path.resolve(known);
+  if (actor.home === undefined) {
+    throw new UsageError(`${actor.name} has no home folder: pass --docker-config <dir>`);
+  }
+  return path.join(actor.home, '.docker');
+}
+
+export function install(options: InstallOptions, config: CliConfig, out: Output): void {
   const layout = checkedLayout(options.runner);
   if (options.registries.length === 0) {
     throw new UsageError(
@@ -81,60 +121,62 @@ export async function install(options: InstallOptions, config: CliConfig, out: O
     if (error instanceof RegistryArgumentError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
-  const envText = readIfExists(layout.envFile);
+  const helperNode = layout.newestNode;
+  if (helperNode === undefined) {
+    throw new UsageError(
+      `${layout.root} has no externals/node24 or externals/node20: the runner folder is incomplete, unpack the runner again`,
+    );
+  }
+  const bundles = readBundles(config.distDir);
+  const actor = becomeOwnerOf(layout.root);
+  const env = readFileState(layout.envFile);
   const manifest = readManifest(layout);
-  const dockerConfigDir = path.resolve(
-    options.dockerConfig ??
-      manifest?.dockerConfig.dir ??
-      getEnvValue(parseEnvText(envText ?? ''), 'HOOK_DOCKER_CONFIG') ??
-      path.join(config.home, '.docker'),
-  );
+  const dockerConfigDir = dockerConfigDirOf(options, manifest?.dockerConfig.dir, env?.text ?? null, actor);
   if (manifest !== null && manifest.dockerConfig.dir !== dockerConfigDir) {
     throw new UsageError(
       `dockhand is installed in ${layout.root} with docker config ${manifest.dockerConfig.dir}: run 'dockhand uninstall' first to switch to ${dockerConfigDir}`,
     );
   }
-  const configFile = path.join(dockerConfigDir, 'config.json');
-  const bundles = readBundles(config.distDir);
-  const request = {
-    layout,
-    dockerConfigDir,
-    registries,
-    bundles,
-    fallbackPath: config.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-  };
+  const request = { layout, dockerConfigDir, registries, bundles, helperNode, force: options.force };
   const changes = planInstall(request, {
-    envText,
-    dockerConfigText: readIfExists(configFile),
-    backupExists: readIfExists(`${configFile}${BACKUP_SUFFIX}`) !== null,
+    env,
+    runnerPath: runnerPathOf(layout),
+    dockerConfig: readFileState(path.join(dockerConfigDir, 'config.json')),
+    backup: readFileState(backupOf(dockerConfigDir)),
     manifest,
-    installedFiles: ownFiles(layout, [...Object.keys(bundles), ...(manifest?.bundles ?? [])]),
+    installedFiles: ownFiles(layout),
   });
-  await show(changes, options.dryRun, out, {
+  if (!existsSync(layout.node20)) {
+    out.line(
+      `warning: ${layout.node20} is missing; the runner starts .js hooks with its Node 20, so check that this runner version can run the hook`,
+    );
+  }
+  show(changes, actor, options.dryRun, out, {
     unchanged: `dockhand is already installed in ${layout.root} with these settings: nothing to change`,
     done: `dockhand is installed in ${layout.root}; restart the runner to use it`,
   });
 }
 
-export async function uninstall(options: { runner: string; dryRun: boolean }, out: Output): Promise<void> {
+export function uninstall(options: { runner: string; dryRun: boolean }, out: Output): void {
   const layout = checkedLayout(options.runner);
+  const actor = becomeOwnerOf(layout.root);
   const manifest = readManifest(layout);
   if (manifest === null) {
     out.line(`dockhand is not installed in ${layout.root}: nothing to change`);
     return;
   }
   const paths = installPaths(layout);
-  const configFile = path.join(manifest.dockerConfig.dir, 'config.json');
+  const dir = manifest.dockerConfig.dir;
   const changes = planUninstall(layout, {
     manifest,
-    envText: readIfExists(layout.envFile),
-    dockerConfigText: readIfExists(configFile),
-    backupText: manifest.dockerConfig.backup === null ? null : readIfExists(manifest.dockerConfig.backup),
-    installedFiles: ownFiles(layout, manifest.bundles),
+    env: readFileState(layout.envFile),
+    dockerConfig: readFileState(path.join(dir, 'config.json')),
+    backup: manifest.dockerConfig.backup ? readFileState(backupOf(dir)) : null,
+    installedFiles: ownFiles(layout),
   });
-  await show(changes, options.dryRun, out, {
+  show(changes, actor, options.dryRun, out, {
     unchanged: `dockhand's settings are already gone from ${layout.root}: nothing to change`,
     done: `dockhand is removed from ${layout.root}; restart the runner`,
   });
-  if (!options.dryRun) await removeEmptyDirs([paths.binDir, layout.dockhandDir]);
+  if (!options.dryRun) removeEmptyDirs([paths.binDir, layout.dockhandDir]);
 }

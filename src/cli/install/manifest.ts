@@ -1,30 +1,40 @@
 // The install record kept in <runner>/.dockhand/install.json: what each setting was before dockhand
-// changed it, so uninstall can put it back. Written by install, read (and validated) by uninstall.
+// changed it, so uninstall can put it back. Written by install, read by install and uninstall as
+// untrusted input (the runner user can rewrite it): no path is taken from it but the docker config
+// folder, bundle names come from a fixed set, and every value must fit where it goes.
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import * as v from 'valibot';
+import { HELPER, HOST } from '../registries';
 
-const PreviousValues = v.record(v.string(), v.nullable(v.string()));
+/** Every bundle install copies into <runner>/.dockhand: the hook, the helper and the helper's AWS half. */
+export const BUNDLES = ['hook.js', 'ecr-login.js', 'ecr-login-aws.js'] as const;
+
+/** The .env keys install sets. */
+export const ENV_KEYS = ['ACTIONS_RUNNER_CONTAINER_HOOKS', 'HOOK_DOCKER_CONFIG', 'PATH'] as const;
+
+const SingleLine = v.pipe(v.string(), v.regex(/^[^\r\n]*$/));
 
 export const ManifestSchema = v.object({
   version: v.literal(1),
   /** File names of the bundles copied into <runner>/.dockhand. */
-  bundles: v.array(v.string()),
+  bundles: v.array(v.picklist(BUNDLES)),
   dockerConfig: v.object({
-    dir: v.string(),
+    dir: v.pipe(SingleLine, v.check(path.isAbsolute, 'not an absolute path')),
     /** config.json existed before the first install. */
     existed: v.boolean(),
     credHelpersExisted: v.boolean(),
-    /** Path of the backup this install made, null when there was nothing to back up. */
-    backup: v.nullable(v.string()),
+    /** Install made config.json.dockhand-backup beside config.json. */
+    backup: v.boolean(),
     /** Each managed credHelpers entry's value before install; null = absent. */
-    previous: PreviousValues,
+    previous: v.record(v.pipe(v.string(), v.regex(HOST)), v.nullable(v.pipe(v.string(), v.regex(HELPER)))),
     /** sha256 of the config.json install wrote: unchanged since means the backup can go back verbatim. */
     writtenSha256: v.string(),
   }),
   env: v.object({
     existed: v.boolean(),
     /** Each managed key's line before install; null = absent. */
-    previous: PreviousValues,
+    previous: v.record(v.picklist(ENV_KEYS), v.nullable(SingleLine)),
   }),
 });
 

@@ -1,32 +1,56 @@
 // What `dockhand install` changes, computed from the current files without touching them.
 import path from 'node:path';
-import { credHelpersOf, formatDockerConfig, parseDockerConfig, withCredHelpers } from '../docker-config';
-import { formatEnvLines, getEnvLine, getEnvValue, parseEnvText, setEnvLine } from '../env-file';
+import { UsageError } from '../context';
+import {
+  credHelpersOf,
+  describeCredHelperChanges,
+  formatDockerConfig,
+  parseDockerConfig,
+  withCredHelpers,
+} from '../docker-config';
+import {
+  describeEnvChanges,
+  formatEnvLines,
+  getEnvLine,
+  getEnvValue,
+  lineEndingOf,
+  parseEnvText,
+  setEnvLine,
+  type EnvLines,
+} from '../env-file';
 import type { RegistryHelper } from '../registries';
 import type { RunnerLayout } from '../runner-folder';
 import { effective, type FileChange } from './changes';
-import { formatManifest, sha256, type Manifest } from './manifest';
+import type { FileState } from './files';
+import { BUNDLES, ENV_KEYS, formatManifest, sha256, type Manifest } from './manifest';
 
 export const BACKUP_SUFFIX = '.dockhand-backup';
 
+/** systemd's PATH for services: what a runner service has when its folder has no `.path`. */
+export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** Everything install reads, gathered up front. */
 export interface InstallState {
-  envText: string | null;
-  dockerConfigText: string | null;
-  backupExists: boolean;
+  env: FileState | null;
+  /** The runner's `.path` (its first line), null when there is none. */
+  runnerPath: string | null;
+  dockerConfig: FileState | null;
+  backup: FileState | null;
   manifest: Manifest | null;
-  /** Current content of each file dockhand installs, by path; null when missing. */
-  installedFiles: Record<string, string | null>;
+  /** Each file dockhand installs, by path; null when missing. */
+  installedFiles: Record<string, FileState | null>;
 }
 
 export interface InstallRequest {
   layout: RunnerLayout;
   dockerConfigDir: string;
   registries: RegistryHelper[];
-  /** The bundles to install, by file name: hook.js, ecr-login.js and whatever they load beside them. */
+  /** The bundles to install, by file name (see BUNDLES). */
   bundles: Record<string, string>;
-  /** PATH to start from when .env has none: the runner otherwise inherits its service's PATH. */
-  fallbackPath: string;
+  /** The runner's Node the helper launcher is pinned to. */
+  helperNode: string;
+  /** Replace credHelpers entries that name another helper. */
+  force: boolean;
 }
 
 export function installPaths(layout: RunnerLayout) {
@@ -41,23 +65,36 @@ export function installPaths(layout: RunnerLayout) {
   };
 }
 
+export function backupOf(dockerConfigDir: string): string {
+  return path.join(dockerConfigDir, `config.json${BACKUP_SUFFIX}`);
+}
+
 function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The helper launcher, pinned to the runner's own Node 20 so nothing else needs to be installed. */
-export function launcherScript(layout: RunnerLayout): string {
+/** The helper launcher, pinned to a Node the runner ships so nothing else needs to be installed. */
+export function launcherScript(layout: RunnerLayout, node: string): string {
   const { ecrLogin } = installPaths(layout);
-  return `#!/bin/sh\nexec ${shellQuote(layout.node20)} ${shellQuote(ecrLogin)} "$@"\n`;
+  return `#!/bin/sh\nexec ${shellQuote(node)} ${shellQuote(ecrLogin)} "$@"\n`;
+}
+
+/**
+ * The PATH the runner has without dockhand: the .env PATH from before the first install, else the
+ * runner's `.path` (read again on every install, so edits to it are picked up), else a service's PATH.
+ */
+function pathWithoutDockhand(state: InstallState, envLines: EnvLines): string {
+  const recorded = state.manifest?.env.previous.PATH;
+  const before =
+    recorded === undefined
+      ? getEnvValue(envLines, 'PATH')
+      : getEnvValue(recorded === null ? [] : [recorded], 'PATH');
+  return before ?? state.runnerPath ?? SERVICE_PATH;
 }
 
 /** The .env settings install makes, as KEY -> value. */
-export function envSettings(
-  request: InstallRequest,
-  currentPath: string | undefined,
-): Record<string, string> {
+export function envSettings(request: InstallRequest, basePath: string): Record<string, string> {
   const { binDir, hook } = installPaths(request.layout);
-  const basePath = currentPath ?? request.fallbackPath;
   const alreadyFirst = basePath === binDir || basePath.startsWith(`${binDir}:`);
   return {
     ACTIONS_RUNNER_CONTAINER_HOOKS: hook,
@@ -67,14 +104,34 @@ export function envSettings(
 }
 
 /** Keeps what an earlier install recorded as "before"; records the current value of anything new. */
-function rememberPrevious(
-  recorded: Record<string, string | null> | undefined,
-  keys: string[],
-  current: (key: string) => string | null,
-): Record<string, string | null> {
-  const previous = { ...(recorded ?? {}) };
+function rememberPrevious<K extends string>(
+  recorded: Partial<Record<K, string | null>> | undefined,
+  keys: readonly K[],
+  current: (key: K) => string | null,
+): Partial<Record<K, string | null>> {
+  const previous = { ...(recorded ?? {}) } as Partial<Record<K, string | null>>;
   for (const key of keys) if (!(key in previous)) previous[key] = current(key);
   return previous;
+}
+
+/** Refuses to replace a helper the owner chose for a host unless forced; dockhand's own entries are its to change. */
+function checkReplaced(
+  helpers: Record<string, string>,
+  wanted: Record<string, string>,
+  state: InstallState,
+  force: boolean,
+  configFile: string,
+): void {
+  if (force) return;
+  for (const [host, helper] of Object.entries(wanted)) {
+    const current = helpers[host];
+    const ours = state.manifest !== null && host in state.manifest.dockerConfig.previous;
+    if (current !== undefined && current !== helper && !ours) {
+      throw new UsageError(
+        `${configFile}: credHelpers already maps ${host} to ${JSON.stringify(current)}: add --force to replace it with ${JSON.stringify(helper)} (uninstall puts it back)`,
+      );
+    }
+  }
 }
 
 export function planInstall(request: InstallRequest, state: InstallState): FileChange[] {
@@ -82,79 +139,83 @@ export function planInstall(request: InstallRequest, state: InstallState): FileC
   const configFile = path.join(request.dockerConfigDir, 'config.json');
   const recorded = state.manifest;
 
-  const config = parseDockerConfig(state.dockerConfigText, configFile);
+  const configText = state.dockerConfig?.text ?? null;
+  const config = parseDockerConfig(configText, configFile);
   const helpers = credHelpersOf(config);
   const wanted = Object.fromEntries(request.registries.map((r) => [r.host, r.helper]));
-  const configAfter = formatDockerConfig(withCredHelpers(config, wanted));
-  const configText = state.dockerConfigText;
+  checkReplaced(helpers, wanted, state, request.force, configFile);
+  const merged = withCredHelpers(config, wanted);
+  const configAfter = formatDockerConfig(merged, configText);
   const configChanged = configAfter !== configText;
-  const makeBackup = configChanged && configText !== null && !state.backupExists && recorded === null;
+  const makeBackup = configChanged && configText !== null && state.backup === null && recorded === null;
 
-  const envLines = parseEnvText(state.envText ?? '');
-  const settings = envSettings(request, getEnvValue(envLines, 'PATH'));
+  const envText = state.env?.text ?? null;
+  const envLines = parseEnvText(envText ?? '');
+  const settings = envSettings(request, pathWithoutDockhand(state, envLines));
   let envAfter = envLines;
   for (const [key, value] of Object.entries(settings))
     envAfter = setEnvLine(envAfter, key, `${key}=${value}`);
 
-  const bundleNames = Object.keys(request.bundles).sort();
   const manifest: Manifest = {
     version: 1,
-    bundles: bundleNames,
+    bundles: [...BUNDLES],
     dockerConfig: {
       dir: request.dockerConfigDir,
       existed: recorded?.dockerConfig.existed ?? configText !== null,
       credHelpersExisted: recorded?.dockerConfig.credHelpersExisted ?? config.credHelpers !== undefined,
-      backup: recorded?.dockerConfig.backup ?? (makeBackup ? `${configFile}${BACKUP_SUFFIX}` : null),
+      backup: recorded?.dockerConfig.backup ?? makeBackup,
       previous: rememberPrevious(
         recorded?.dockerConfig.previous,
         Object.keys(wanted),
         (h) => helpers[h] ?? null,
-      ),
+      ) as Record<string, string | null>,
       writtenSha256: sha256(configAfter),
     },
     env: {
-      existed: recorded?.env.existed ?? state.envText !== null,
-      previous: rememberPrevious(recorded?.env.previous, Object.keys(settings), (k) =>
-        getEnvLine(envLines, k),
-      ),
+      existed: recorded?.env.existed ?? envText !== null,
+      previous: rememberPrevious(recorded?.env.previous, ENV_KEYS, (k) => getEnvLine(envLines, k)),
     },
   };
 
-  const installed = (file: string) => state.installedFiles[file] ?? null;
-  const file = (p: string, after: string, mode: number, display: FileChange['display']): FileChange => ({
-    path: p,
-    before: installed(p),
-    after,
-    mode,
-    display,
-  });
+  const file = (p: string, after: string, mode: number, display: FileChange['display']): FileChange => {
+    const kept = state.installedFiles[p] ?? null;
+    return { path: p, before: kept?.text ?? null, after, mode, kept, display };
+  };
   // Order matters: the hook is switched on in .env last, once everything it needs is in place.
   return effective([
-    ...bundleNames.map((name) => file(paths.bundle(name), request.bundles[name] ?? '', 0o644, 'summary')),
-    // Bundles an earlier version installed and this one no longer has.
-    ...(recorded?.bundles ?? [])
-      .filter((name) => !(name in request.bundles))
-      .map((name) => ({ ...file(paths.bundle(name), '', 0o644, 'summary'), after: null })),
-    file(paths.launcher, launcherScript(request.layout), 0o755, 'lines'),
+    ...BUNDLES.map((name) => file(paths.bundle(name), request.bundles[name] ?? '', 0o644, 'summary')),
+    file(paths.launcher, launcherScript(request.layout, request.helperNode), 0o755, 'lines'),
     file(paths.manifest, formatManifest(manifest), 0o644, 'summary'),
     ...(makeBackup
       ? [
           {
-            path: `${configFile}${BACKUP_SUFFIX}`,
+            path: backupOf(request.dockerConfigDir),
             before: null,
             after: configText,
             mode: 0o600,
+            private: true,
+            kept: null,
             display: 'summary' as const,
           },
         ]
       : []),
-    { path: configFile, before: configText, after: configAfter, mode: 0o600, display: 'lines' },
+    {
+      path: configFile,
+      before: configText,
+      after: configAfter,
+      mode: 0o600,
+      private: true,
+      kept: state.dockerConfig,
+      display: describeCredHelperChanges(config, merged),
+    },
     {
       path: request.layout.envFile,
-      before: state.envText,
-      after: formatEnvLines(envAfter),
-      mode: 0o644,
-      display: 'lines',
+      before: envText,
+      after: formatEnvLines(envAfter, lineEndingOf(envText)),
+      // A new .env may come to hold AWS keys: only the runner user reads it.
+      mode: 0o600,
+      kept: state.env,
+      display: describeEnvChanges(envLines, envAfter, ENV_KEYS),
     },
   ]);
 }

@@ -1,18 +1,24 @@
 // What `dockhand uninstall` changes: every setting install made goes back to what it was before.
 import path from 'node:path';
-import { formatDockerConfig, parseDockerConfig, withCredHelpers } from '../docker-config';
-import { formatEnvLines, parseEnvText, setEnvLine } from '../env-file';
+import {
+  describeCredHelperChanges,
+  formatDockerConfig,
+  parseDockerConfig,
+  withCredHelpers,
+} from '../docker-config';
+import { describeEnvChanges, formatEnvLines, lineEndingOf, parseEnvText, setEnvLine } from '../env-file';
 import type { RunnerLayout } from '../runner-folder';
 import { effective, type FileChange } from './changes';
-import { installPaths } from './plan-install';
-import { sha256, type Manifest } from './manifest';
+import type { FileState } from './files';
+import { ENV_KEYS, sha256, type Manifest } from './manifest';
+import { backupOf, installPaths } from './plan-install';
 
 export interface UninstallState {
   manifest: Manifest;
-  envText: string | null;
-  dockerConfigText: string | null;
-  backupText: string | null;
-  installedFiles: Record<string, string | null>;
+  env: FileState | null;
+  dockerConfig: FileState | null;
+  backup: FileState | null;
+  installedFiles: Record<string, FileState | null>;
 }
 
 /**
@@ -21,45 +27,72 @@ export interface UninstallState {
  */
 function restoredConfig(state: UninstallState, configFile: string): string | null {
   const recorded = state.manifest.dockerConfig;
-  const current = state.dockerConfigText;
+  const current = state.dockerConfig?.text ?? null;
   if (current !== null && sha256(current) === recorded.writtenSha256) {
     if (!recorded.existed) return null;
-    if (state.backupText !== null) return state.backupText;
+    if (state.backup !== null) return state.backup.text;
   }
   if (current === null) return null;
   const config = parseDockerConfig(current, configFile);
   const restored = withCredHelpers(config, recorded.previous, !recorded.credHelpersExisted);
-  return !recorded.existed && Object.keys(restored).length === 0 ? null : formatDockerConfig(restored);
+  return !recorded.existed && Object.keys(restored).length === 0
+    ? null
+    : formatDockerConfig(restored, current);
 }
 
 function restoredEnv(state: UninstallState): string | null {
-  let lines = parseEnvText(state.envText ?? '');
-  for (const [key, line] of Object.entries(state.manifest.env.previous)) lines = setEnvLine(lines, key, line);
-  return !state.manifest.env.existed && lines.length === 0 ? null : formatEnvLines(lines);
+  const text = state.env?.text ?? null;
+  let lines = parseEnvText(text ?? '');
+  for (const [key, line] of Object.entries(state.manifest.env.previous)) {
+    if (line !== undefined) lines = setEnvLine(lines, key, line);
+  }
+  return !state.manifest.env.existed && lines.length === 0 ? null : formatEnvLines(lines, lineEndingOf(text));
 }
 
 export function planUninstall(layout: RunnerLayout, state: UninstallState): FileChange[] {
   const paths = installPaths(layout);
   const recorded = state.manifest.dockerConfig;
   const configFile = path.join(recorded.dir, 'config.json');
-  const remove = (p: string): FileChange => ({
+  const remove = (p: string, kept = state.installedFiles[p] ?? null): FileChange => ({
     path: p,
-    before: state.installedFiles[p] ?? null,
+    before: kept?.text ?? null,
     after: null,
     mode: 0o644,
+    kept,
     display: 'summary',
   });
+  const envText = state.env?.text ?? null;
+  const envAfter = restoredEnv(state);
+  const configText = state.dockerConfig?.text ?? null;
+  const configAfter = restoredConfig(state, configFile);
+  // Parsed only to name what changes in credHelpers; the file itself is restored as computed above.
+  const configLines =
+    configText === null
+      ? []
+      : describeCredHelperChanges(
+          parseDockerConfig(configText, configFile),
+          parseDockerConfig(configAfter, configFile),
+        );
   // Reverse order of install: the hook is switched off in .env first.
   return effective([
-    { path: layout.envFile, before: state.envText, after: restoredEnv(state), mode: 0o644, display: 'lines' },
+    {
+      path: layout.envFile,
+      before: envText,
+      after: envAfter,
+      mode: 0o600,
+      kept: state.env,
+      display: describeEnvChanges(parseEnvText(envText ?? ''), parseEnvText(envAfter ?? ''), ENV_KEYS),
+    },
     {
       path: configFile,
-      before: state.dockerConfigText,
-      after: restoredConfig(state, configFile),
+      before: configText,
+      after: configAfter,
       mode: 0o600,
-      display: 'lines',
+      private: true,
+      kept: state.dockerConfig,
+      display: configLines,
     },
-    ...(recorded.backup === null ? [] : [{ ...remove(recorded.backup), before: state.backupText }]),
+    ...(recorded.backup ? [remove(backupOf(recorded.dir), state.backup)] : []),
     remove(paths.launcher),
     ...state.manifest.bundles.map((name) => remove(paths.bundle(name))),
     remove(paths.manifest),

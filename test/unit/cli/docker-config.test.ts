@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   credHelpersOf,
+  describeCredHelperChanges,
   DockerConfigError,
   formatDockerConfig,
   parseDockerConfig,
@@ -39,5 +40,21 @@ describe('docker config merge', () => {
   it('lists string helpers only and writes tab-indented JSON', () => {
     expect(credHelpersOf({ credHelpers: { a: 'x', b: 3 } })).toEqual({ a: 'x' });
     expect(formatDockerConfig({ a: 1 })).toBe('{\n\t"a": 1\n}\n');
+  });
+
+  it("keeps the file's own indent and final newline", () => {
+    expect(formatDockerConfig({ a: 1 }, '{\n    "a": 0\n}\n')).toBe('{\n    "a": 1\n}\n');
+    expect(formatDockerConfig({ a: 1 }, '{"a":0}')).toBe('{"a":1}');
+  });
+
+  it('describes credHelpers changes by helper name only', () => {
+    const before = { auths: { x: { auth: 'c2VjcmV0' } }, credHelpers: { a: 'pass', b: 'x' } };
+    const after = { auths: { x: { auth: 'changed' } }, credHelpers: { a: 'ecr-login', c: 'y' } };
+    const lines = describeCredHelperChanges(before, after);
+    expect(lines).toEqual([
+      'credHelpers["a"]: "pass" -> "ecr-login"',
+      'credHelpers["b"]: "x" -> (none)',
+      'credHelpers["c"]: (none) -> "y"',
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import {
   formatEnvLines,
   getEnvLine,
   getEnvValue,
+  lineEndingOf,
   parseEnvText,
   setEnvLine,
 } from '../../../src/cli/env-file';
@@ -45,5 +46,20 @@ describe('runner .env', () => {
   it('round-trips a file without a final newline as one with it', () => {
     expect(formatEnvLines(parseEnvText('A=1'))).toBe('A=1\n');
     expect(formatEnvLines(parseEnvText(''))).toBe('');
+  });
+
+  it('ends lines at \\r\\n, \\n or a lone \\r, as the runner (File.ReadAllLines) does', () => {
+    const crlf = parseEnvText('AWS_PROFILE=ci\r\nHOOK=/h/hook.js\rB=2\n');
+    expect(crlf).toEqual(['AWS_PROFILE=ci', 'HOOK=/h/hook.js', 'B=2']);
+    expect(getEnvValue(crlf, 'AWS_PROFILE')).toBe('ci');
+  });
+
+  it("writes back with the file's own line ending", () => {
+    const text = 'A=1\r\nB=2\r\n';
+    expect(lineEndingOf(text)).toBe('\r\n');
+    expect(lineEndingOf(null)).toBe('\n');
+    expect(formatEnvLines(setEnvLine(parseEnvText(text), 'C', 'C=3'), lineEndingOf(text))).toBe(
+      'A=1\r\nB=2\r\nC=3\r\n',
+    );
   });
 });

@@ -27,7 +27,12 @@ describe('--registry', () => {
     ['https://public.ecr.aws', 'no scheme'],
     ['public.ecr.aws/path', 'no scheme'],
     ['a.example=../x', 'plain name'],
+    ['a.example=docker-credential-pass', 'without its docker-credential- prefix: --registry a.example=pass'],
   ])('refuses %s', (argument, message) => {
     expect(() => parseRegistryArgument(argument)).toThrow(message);
+  });
+
+  it('lower-cases the host, as docker looks credHelpers up', () => {
+    expect(parseRegistryArgument('Registry.Example=pass').host).toBe('registry.example');
   });
 });

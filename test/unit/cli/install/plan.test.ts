@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FileChange } from '../../../../src/cli/install/changes';
+import type { FileState } from '../../../../src/cli/install/files';
 import { parseManifest } from '../../../../src/cli/install/manifest';
 import { installPaths, planInstall, type InstallRequest } from '../../../../src/cli/install/plan-install';
 import { planUninstall } from '../../../../src/cli/install/plan-uninstall';
@@ -11,8 +12,9 @@ const request: InstallRequest = {
   layout,
   dockerConfigDir: '/home/runner/.docker',
   registries: [{ host: '123456789012.dkr.ecr.us-east-1.amazonaws.com', helper: 'ecr-login' }],
-  bundles: { 'hook.js': 'hook', 'ecr-login.js': 'helper' },
-  fallbackPath: '/usr/bin:/bin',
+  bundles: { 'hook.js': 'hook', 'ecr-login.js': 'helper', 'ecr-login-aws.js': 'aws' },
+  helperNode: layout.node20,
+  force: true,
 };
 const configFile = '/home/runner/.docker/config.json';
 const originalConfig =
@@ -25,14 +27,23 @@ function apply(files: Record<string, string | null>, changes: FileChange[]): Rec
   return next;
 }
 
-function installState(files: Record<string, string | null>) {
+function stateOf(text: string | null | undefined): FileState | null {
+  return text === null || text === undefined ? null : { text, mode: 0o644, uid: 1000, gid: 1000 };
+}
+
+function states(files: Record<string, string | null>): Record<string, FileState | null> {
+  return Object.fromEntries(Object.entries(files).map(([file, text]) => [file, stateOf(text)]));
+}
+
+function installState(files: Record<string, string | null>, runnerPath: string | null = null) {
   const manifestText = files[paths.manifest] ?? null;
   return {
-    envText: files[layout.envFile] ?? null,
-    dockerConfigText: files[configFile] ?? null,
-    backupExists: (files[`${configFile}.dockhand-backup`] ?? null) !== null,
+    env: stateOf(files[layout.envFile]),
+    runnerPath,
+    dockerConfig: stateOf(files[configFile]),
+    backup: stateOf(files[`${configFile}.dockhand-backup`]),
     manifest: manifestText === null ? null : parseManifest(manifestText, paths.manifest),
-    installedFiles: files,
+    installedFiles: states(files),
   };
 }
 
@@ -40,10 +51,10 @@ function uninstallState(files: Record<string, string | null>) {
   const manifest = parseManifest(files[paths.manifest] ?? '', paths.manifest);
   return {
     manifest,
-    envText: files[layout.envFile] ?? null,
-    dockerConfigText: files[configFile] ?? null,
-    backupText: manifest.dockerConfig.backup === null ? null : (files[manifest.dockerConfig.backup] ?? null),
-    installedFiles: files,
+    env: stateOf(files[layout.envFile]),
+    dockerConfig: stateOf(files[configFile]),
+    backup: manifest.dockerConfig.backup ? stateOf(files[`${configFile}.dockhand-backup`]) : null,
+    installedFiles: states(files),
   };
 }
 
@@ -53,8 +64,9 @@ describe('install and uninstall plans', () => {
   it('installs bundles, launcher, backup, merged config and .env, the .env last', () => {
     const changes = planInstall(request, installState(before));
     expect(changes.map((c) => c.path)).toEqual([
-      paths.ecrLogin,
       paths.hook,
+      paths.ecrLogin,
+      paths.bundle('ecr-login-aws.js'),
       paths.launcher,
       paths.manifest,
       `${configFile}.dockhand-backup`,
@@ -98,11 +110,44 @@ describe('install and uninstall plans', () => {
     });
   });
 
-  it('removes a bundle an earlier install put there that the new build no longer has', () => {
-    const older = { ...request, bundles: { ...request.bundles, 'old-part.js': 'x' } };
-    const installed = apply(before, planInstall(older, installState(before)));
-    const upgrade = planInstall(request, installState(installed));
-    expect(upgrade.filter((c) => c.after === null).map((c) => c.path)).toEqual([paths.bundle('old-part.js')]);
+  it('refuses to replace a helper the owner chose unless forced, and shows only credHelpers', () => {
+    expect(() => planInstall({ ...request, force: false }, installState(before))).toThrow(
+      /credHelpers already maps 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com to "old": add --force/,
+    );
+    const config = planInstall(request, installState(before)).find((c) => c.path === configFile);
+    expect(config?.display).toEqual([
+      'credHelpers["123456789012.dkr.ecr.us-east-1.amazonaws.com"]: "old" -> "ecr-login"',
+    ]);
+  });
+
+  it("puts the helper folder in front of the runner's .path when .env has no PATH", () => {
+    const files = { [layout.envFile]: 'LANG=C\r\n' };
+    const after = apply(files, planInstall(request, installState(files, '/opt/tools/bin:/usr/bin')));
+    expect(after[layout.envFile]).toBe(
+      'LANG=C\r\nACTIONS_RUNNER_CONTAINER_HOOKS=/srv/runner/.dockhand/hook.js\r\n' +
+        'HOOK_DOCKER_CONFIG=/home/runner/.docker\r\nPATH=/srv/runner/.dockhand/bin:/opt/tools/bin:/usr/bin\r\n',
+    );
+  });
+
+  it.each([
+    ['a bundle name outside the fixed set', { bundles: ['../../etc/passwd'] }],
+    ['a backup path', { dockerConfig: { backup: '/etc/shadow' } }],
+    ['a relative docker config folder', { dockerConfig: { dir: '../x' } }],
+    ['an .env key it does not manage', { env: { previous: { LD_PRELOAD: 'LD_PRELOAD=/x.so' } } }],
+  ])('refuses an install record with %s', (_what, forged) => {
+    const installed = apply(before, planInstall(request, installState(before)));
+    const record = JSON.parse(installed[paths.manifest] ?? '') as Record<string, Record<string, unknown>>;
+    const merged = Object.fromEntries(
+      Object.entries(record).map(([key, value]) => [
+        key,
+        key in forged && typeof value === 'object' && !Array.isArray(value)
+          ? { ...value, ...(forged as Record<string, object>)[key] }
+          : ((forged as Record<string, unknown>)[key] ?? value),
+      ]),
+    );
+    expect(() => parseManifest(JSON.stringify(merged), paths.manifest)).toThrow(
+      /not a dockhand install record/,
+    );
   });
 
   it('removes files it created from nothing', () => {
