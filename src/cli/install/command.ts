@@ -9,8 +9,8 @@ import { parseRegistryArgument, RegistryArgumentError } from '../registries';
 import { notARunnerFolder, runnerLayout, type RunnerLayout } from '../runner-folder';
 import { describeChange, type FileChange } from './changes';
 import { applyChanges, readAllStates, readFileState, removeEmptyDirs, whyNotWritable } from './files';
-import { BUNDLES, parseManifest } from './manifest';
-import { backupOf, installPaths, planInstall } from './plan-install';
+import { backupOf, BUNDLES, parseManifest } from './manifest';
+import { installPaths, planInstall } from './plan-install';
 import { planUninstall } from './plan-uninstall';
 
 export interface InstallOptions {

@@ -10,27 +10,43 @@ import { HELPER, HOST } from '../registries';
 /** Every bundle install copies into <runner>/.dockhand: the hook, the helper and the helper's AWS half. */
 export const BUNDLES = ['hook.js', 'ecr-login.js', 'ecr-login-aws.js'] as const;
 
+/** Where install keeps the docker config it found, beside it: fixed, never read from the record. */
+export function backupOf(dockerConfigDir: string): string {
+  return path.join(dockerConfigDir, 'config.json.dockhand-backup');
+}
+
 /** The .env keys install sets. */
 export const ENV_KEYS = ['ACTIONS_RUNNER_CONTAINER_HOOKS', 'HOOK_DOCKER_CONFIG', 'PATH'] as const;
 
 const SingleLine = v.pipe(v.string(), v.regex(/^[^\r\n]*$/));
+const DockerConfigDir = v.pipe(SingleLine, v.check(path.isAbsolute, 'not an absolute path'));
 
 export const ManifestSchema = v.object({
   version: v.literal(1),
   /** File names of the bundles copied into <runner>/.dockhand. */
   bundles: v.array(v.picklist(BUNDLES)),
-  dockerConfig: v.object({
-    dir: v.pipe(SingleLine, v.check(path.isAbsolute, 'not an absolute path')),
-    /** config.json existed before the first install. */
-    existed: v.boolean(),
-    credHelpersExisted: v.boolean(),
-    /** Install made config.json.dockhand-backup beside config.json. */
-    backup: v.boolean(),
-    /** Each managed credHelpers entry's value before install; null = absent. */
-    previous: v.record(v.pipe(v.string(), v.regex(HOST)), v.nullable(v.pipe(v.string(), v.regex(HELPER)))),
-    /** sha256 of the config.json install wrote: unchanged since means the backup can go back verbatim. */
-    writtenSha256: v.string(),
-  }),
+  dockerConfig: v.pipe(
+    v.object({
+      dir: DockerConfigDir,
+      /** config.json existed before the first install. */
+      existed: v.boolean(),
+      credHelpersExisted: v.boolean(),
+      /**
+       * Install made config.json.dockhand-backup beside config.json. Records written before 0.2 hold
+       * that path instead of true; it was always the fixed one, so only that path is taken (as true).
+       */
+      backup: v.union([v.boolean(), v.null(), v.string()]),
+      /** Each managed credHelpers entry's value before install; null = absent. */
+      previous: v.record(v.pipe(v.string(), v.regex(HOST)), v.nullable(v.pipe(v.string(), v.regex(HELPER)))),
+      /** sha256 of the config.json install wrote: unchanged since means the backup can go back verbatim. */
+      writtenSha256: v.string(),
+    }),
+    v.check(
+      ({ dir, backup }) => typeof backup !== 'string' || backup === backupOf(dir),
+      'a backup other than config.json.dockhand-backup beside config.json',
+    ),
+    v.transform((record) => ({ ...record, backup: record.backup !== null && record.backup !== false })),
+  ),
   env: v.object({
     existed: v.boolean(),
     /** Each managed key's line before install; null = absent. */

@@ -22,9 +22,7 @@ import type { RegistryHelper } from '../registries';
 import type { RunnerLayout } from '../runner-folder';
 import { effective, type FileChange } from './changes';
 import type { FileState } from './files';
-import { BUNDLES, ENV_KEYS, formatManifest, sha256, type Manifest } from './manifest';
-
-export const BACKUP_SUFFIX = '.dockhand-backup';
+import { backupOf, BUNDLES, ENV_KEYS, formatManifest, sha256, type Manifest } from './manifest';
 
 /** systemd's PATH for services: what a runner service has when its folder has no `.path`. */
 export const SERVICE_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -63,10 +61,6 @@ export function installPaths(layout: RunnerLayout) {
     launcher: path.join(binDir, 'docker-credential-ecr-login'),
     manifest: path.join(layout.dockhandDir, 'install.json'),
   };
-}
-
-export function backupOf(dockerConfigDir: string): string {
-  return path.join(dockerConfigDir, `config.json${BACKUP_SUFFIX}`);
 }
 
 function shellQuote(value: string): string {

@@ -11,7 +11,8 @@ import type { RunnerLayout } from '../runner-folder';
 import { effective, type FileChange } from './changes';
 import type { FileState } from './files';
 import { ENV_KEYS, sha256, type Manifest } from './manifest';
-import { backupOf, installPaths } from './plan-install';
+import { backupOf } from './manifest';
+import { installPaths } from './plan-install';
 
 export interface UninstallState {
   manifest: Manifest;

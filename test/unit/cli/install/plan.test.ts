@@ -150,6 +150,15 @@ describe('install and uninstall plans', () => {
     );
   });
 
+  it('reads a record written before 0.2, which named the fixed backup path instead of true', () => {
+    const installed = apply(before, planInstall(request, installState(before)));
+    const record = JSON.parse(installed[paths.manifest] ?? '') as { dockerConfig: Record<string, unknown> };
+    expect(record.dockerConfig.backup).toBe(true);
+    record.dockerConfig.backup = `${configFile}.dockhand-backup`;
+    const parsed = parseManifest(JSON.stringify(record), paths.manifest);
+    expect(parsed.dockerConfig.backup).toBe(true);
+  });
+
   it('removes files it created from nothing', () => {
     const installed = apply({}, planInstall(request, installState({})));
     expect(installed[`${configFile}.dockhand-backup`]).toBeUndefined();
