@@ -18,6 +18,8 @@ export interface PullSettings {
   privateBase: string;
   attempts: number;
   baseDelayMs: number;
+  /** One pull's time limit: a stalled registry or a hung credential helper ends with it. */
+  timeoutMs: number;
   /** When false, the host's config is never used to rescue a failed login (reference behaviour). */
   helperFallback: boolean;
   /** When the registry cannot be reached (not an auth refusal), use an image already on the host. */
@@ -36,12 +38,21 @@ export function isAuthFailure(error: unknown): boolean {
   return error instanceof ExecError && AUTH_FAILURE.test(error.stderr);
 }
 
+/**
+ * Worth another attempt: a call that timed out, or docker saying the registry failed for now. Never a
+ * docker that could not be started (a broken install, not an outage) nor one killed by a signal.
+ */
 export function isTransientFailure(error: unknown): boolean {
   return (
     error instanceof ExecError &&
     !isAuthFailure(error) &&
-    (error.exitCode === null || TRANSIENT.test(error.stderr))
+    (error.kind === 'timeout' || (error.kind === 'exit' && TRANSIENT.test(error.stderr)))
   );
+}
+
+/** The docker CLI itself failed (could not start, was killed): nothing the registry or a local copy changes. */
+function isProcessFailure(error: unknown): boolean {
+  return error instanceof ExecError && (error.kind === 'spawn' || error.kind === 'signal');
 }
 
 /** The registry refused the credentials that applied: never papered over by a local copy. */
@@ -80,7 +91,7 @@ async function pullWith(
 ) {
   try {
     await withRetry(
-      () => docker.ok(pullArgs(image), { env, timeoutMs: 600_000 }),
+      () => docker.ok(pullArgs(image), { env, timeoutMs: settings.timeoutMs }),
       policy(settings, log, `pull of ${image}`),
     );
   } catch (error) {
@@ -195,7 +206,7 @@ export async function pullOrUseLocal(request: PullRequest): Promise<void> {
   try {
     await pullImage(request);
   } catch (error) {
-    if (!settings.localFallback || error instanceof PullAuthError) throw error;
+    if (!settings.localFallback || error instanceof PullAuthError || isProcessFailure(error)) throw error;
     const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', '--', image]);
     if (local.exitCode !== 0) throw error;
     const reason = (error as Error).message.split('\n')[0];

@@ -26,6 +26,7 @@ export interface HookConfig {
   debug: boolean;
   healthTimeoutMs: number;
   pullAttempts: number;
+  pullTimeoutMs: number;
   retryBaseDelayMs: number;
 }
 
@@ -91,6 +92,7 @@ export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: s
     debug: env.RUNNER_DEBUG === '1',
     healthTimeoutMs: positiveNumber(env, 'HOOK_HEALTH_TIMEOUT_SECONDS', 300) * 1000,
     pullAttempts: Math.round(positiveNumber(env, 'HOOK_PULL_ATTEMPTS', 3)),
+    pullTimeoutMs: positiveNumber(env, 'HOOK_PULL_TIMEOUT_SECONDS', 600) * 1000,
     retryBaseDelayMs: positiveNumber(env, 'HOOK_RETRY_BASE_MS', 1000),
   };
 }
