@@ -14,7 +14,7 @@ import type {
 import { writeHookResponse } from '../protocol/hook-response';
 import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
 import { cleanupJob } from './cleanup-job';
-import { hookConfigFromEnv, runnerIdOf } from './config';
+import { hookConfigFromEnv, runnerIdOf, type HookSystem } from './config';
 import type { HookContext } from './context';
 import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
@@ -27,7 +27,7 @@ export interface HookProcess {
   env: Readonly<Record<string, string | undefined>>;
   stdout: LogSink;
   stepOutput: OutputSink;
-  system: { homedir: string; tmpdir: string };
+  system: HookSystem;
 }
 
 async function dispatch(context: HookContext, input: HookInput, state: HookState | null): Promise<object> {
