@@ -1,6 +1,7 @@
 // Pulls an image with the credentials that apply: the host's docker config (credential helpers, no
 // `docker login`) or the workflow's credentials logged in into a throw-away config, falling back to a
 // helper when that login fails. Transient failures are retried, bounded; auth failures explain themselves.
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExecError } from '../exec';
 import type { RegistryCredentials } from '../protocol/hook-types';
@@ -134,6 +135,21 @@ async function pullThroughConfig(
   }
 }
 
+// What `docker login` keys Docker Hub's entry by when no server is given.
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+
+/**
+ * Seeds a throw-away config for a login. Given an empty config, docker picks the host's default credential
+ * store (docker-credential-secretservice, -pass ... when one is on PATH) and `docker login` would leave the
+ * workflow's password there for good, for later jobs to pull with. Docker looks for a default store only
+ * when the config has no credsStore, no credHelpers and no auths entry: with one (empty) auths entry, the
+ * login writes to this config's own file, which goes with its folder.
+ */
+async function seedLoginConfig(configDir: string, serverUrl: string): Promise<void> {
+  const config = { auths: { [serverUrl || DOCKER_HUB_AUTH_KEY]: {} } };
+  await writeFile(path.join(configDir, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+}
+
 /** Logs in into a throw-away config (password on stdin), pulls, and removes the config. */
 async function pullWithLogin(
   docker: DockerCli,
@@ -143,6 +159,7 @@ async function pullWithLogin(
   log: JobLog,
 ): Promise<void> {
   await withPrivateDir(settings.privateBase, async (configDir) => {
+    await seedLoginConfig(configDir, credentials.serverUrl);
     const env = { ...docker.env, DOCKER_CONFIG: configDir };
     await withRetry(
       () =>
