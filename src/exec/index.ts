@@ -2,6 +2,6 @@ export { execute, ExecError } from './exec';
 export type { ExecFailure, ExecFailureKind, ExecRequest, ExecResult } from './exec';
 export { runProcess } from './process';
 export type { ProcessOptions, ProcessResult } from './process';
-export { stopAllGroups } from './process-groups';
+export { KILL_GRACE_MS, stopAllGroups } from './process-groups';
 export { spawnStream } from './stream';
 export type { ProcessStream } from './stream';

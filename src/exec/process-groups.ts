@@ -44,7 +44,7 @@ export function groupsStopped(): boolean {
   return stopped;
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Ends every group this process started and still has: SIGTERM, then SIGKILL after `graceMs` (or at
