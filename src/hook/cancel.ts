@@ -10,7 +10,10 @@ import { escapeData, type LogSink } from '../protocol/job-log';
 
 /** Returns the exit code to end the process with: 128 + the signal's number, as a shell reports it. */
 export async function cancelHook(signal: NodeJS.Signals, hurry: boolean, out: LogSink): Promise<number> {
-  if (!hurry) out.write(`::error::${escapeData(`dockhand: cancelled (${signal}), stopping`)}\n`);
+  if (!hurry)
+    out.write(
+      `::error::${escapeData(`dockhand: cancelled (${signal}): ending docker processes, removing throw-away files`)}\n`,
+    );
   removePrivateDirsNow();
   await stopAllGroups(hurry ? 0 : KILL_GRACE_MS);
   // Again: a docker login ending meanwhile may have written its config (docker recreates the folder).
