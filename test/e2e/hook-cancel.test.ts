@@ -3,7 +3,7 @@
 // the password, and exits on its own. A hook killed outright (SIGKILL) leaves its throw-away folder, which
 // the runner's next hook call sweeps, leaving other runners' and live hooks' folders alone.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runnerIdOf } from '../../src/hook/config';
@@ -43,14 +43,17 @@ interface RunningHook {
   output: () => string;
 }
 
-/** prepare_job with workflow credentials, its pull held by the registry; started by hand, as the runner does. */
-function startPrepare(): RunningHook {
+/**
+ * prepare_job with workflow credentials, its pull held by the registry; started by hand, as the runner
+ * does. With `helperDir` (a docker config and its helper on PATH) it pulls through that helper instead.
+ */
+function startPrepare(helperDir?: string): RunningHook {
   const privateBase = path.join(dir, `private-${++n}`);
-  const dockerConfig = path.join(dir, `docker-config-${n}`);
+  const dockerConfig = helperDir ?? path.join(dir, `docker-config-${n}`);
   mkdirSync(privateBase, { mode: 0o700 });
-  mkdirSync(dockerConfig, { mode: 0o700 }); // no helper: the workflow's credentials are logged in
+  mkdirSync(dockerConfig, { mode: 0o700, recursive: true }); // no helper: the workflow's credentials are logged in
   const env = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    PATH: `${helperDir ? `${helperDir}:` : ''}${process.env.PATH ?? '/usr/bin:/bin'}`,
     HOME: process.env.HOME ?? '/root',
     HOOK_DOCKER_CONFIG: dockerConfig,
     HOOK_PRIVATE_DIR: privateBase,
@@ -62,7 +65,9 @@ function startPrepare(): RunningHook {
   });
   registry.failNext(Infinity, 'stall');
   const image = `${registry.host}/${stack.images.shell}`;
-  const credentials = { username: secrets.plainUser, password: secrets.plainPassword };
+  const credentials = helperDir
+    ? undefined
+    : { username: secrets.plainUser, password: secrets.plainPassword };
   const args = { container: jobContainer({ image, credentials }, replayer.layout), services: [] };
   const responseFile = path.join(replayer.layout.responses, `cancel-${n}.json`);
   const child = spawn(replayer.layout.node, [path.join(distDir, 'hook.js')], {
@@ -167,5 +172,36 @@ describe('hook, cancelled', () => {
     expect(cleanup.exitCode, cleanup.stdout).toBe(0);
     expect(readdirSync(hook.privateBase).sort()).toEqual(others.sort());
     expect(filesWithPassword(hook.privateBase)).toEqual([]);
+  });
+
+  it('ends a credential helper deaf to SIGTERM too, also when SIGTERM follows SIGINT at once', async () => {
+    const helperDir = path.join(dir, `deaf-helper-${n}`);
+    mkdirSync(helperDir, { mode: 0o700 });
+    const pidFile = path.join(helperDir, 'pids');
+    writeFileSync(
+      path.join(helperDir, 'docker-credential-deaf'),
+      `#!/bin/sh\ntrap '' TERM\necho $$ >> ${pidFile}\nsleep 300\n`,
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      path.join(helperDir, 'config.json'),
+      JSON.stringify({ credHelpers: { [registry.host]: 'deaf' } }),
+    );
+    const hook = startPrepare(helperDir);
+    for (let i = 0; i < 300 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 100));
+    const children = descendantsOf(hook.child.pid as number);
+    started.push(...children);
+    expect(children.length).toBeGreaterThan(1); // docker, the helper's shell and its sleep
+
+    hook.child.kill('SIGINT');
+    hook.child.kill('SIGTERM');
+    const kill = setTimeout(() => hook.child.kill('SIGKILL'), 10_000);
+    const exit = await hook.exited;
+    clearTimeout(kill);
+
+    expect(exit.signal, hook.output()).toBeNull();
+    expect([130, 143]).toContain(exit.code);
+    expect(await stillRunningAfter(children)).toEqual([]);
+    expect((await hook.replayer.cleanupJob()).exitCode).toBe(0);
   });
 });
