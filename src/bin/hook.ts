@@ -2,11 +2,20 @@
 // runs the command with the process environment read once, and exits with its code.
 import { readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
+import { cancelHook } from '../hook/cancel';
 import { runHookProcess } from '../hook/main';
 import { sharedStdout } from '../protocol/job-log';
 
 // process.stdout is touched only when something is printed: opening it costs.
 const stdout = sharedStdout((chunk) => process.stdout.write(chunk));
+
+// A cancelled job: SIGINT, then SIGTERM. Each ends this process, after its children and secrets.
+let cancels = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(
+    signal,
+    () => void cancelHook(signal, cancels++ > 0, stdout.log).then((code) => process.exit(code)),
+  );
 
 // The runner closes stdin after one line: a synchronous read is the cheapest on the per-step path.
 void runHookProcess({

@@ -49,12 +49,13 @@ export class DockerCli {
           ),
         )
         .join(' ');
-      throw new ExecError(
-        `docker ${verb}`,
-        result.exitCode,
-        result.stderr,
-        `exited with code ${result.exitCode}`,
-      );
+      throw new ExecError({
+        command: `docker ${verb}`,
+        kind: 'exit',
+        exitCode: result.exitCode,
+        stderr: result.stderr,
+        durationMs: result.durationMs,
+      });
     }
     return result;
   }

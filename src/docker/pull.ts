@@ -1,6 +1,7 @@
 // Pulls an image with the credentials that apply: the host's docker config (credential helpers, no
 // `docker login`) or the workflow's credentials logged in into a throw-away config, falling back to a
 // helper when that login fails. Transient failures are retried, bounded; auth failures explain themselves.
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExecError } from '../exec';
 import type { RegistryCredentials } from '../protocol/hook-types';
@@ -18,6 +19,8 @@ export interface PullSettings {
   privateBase: string;
   attempts: number;
   baseDelayMs: number;
+  /** One pull's time limit: a stalled registry or a hung credential helper ends with it. */
+  timeoutMs: number;
   /** When false, the host's config is never used to rescue a failed login (reference behaviour). */
   helperFallback: boolean;
   /** When the registry cannot be reached (not an auth refusal), use an image already on the host. */
@@ -36,12 +39,21 @@ export function isAuthFailure(error: unknown): boolean {
   return error instanceof ExecError && AUTH_FAILURE.test(error.stderr);
 }
 
+/**
+ * Worth another attempt: a call that timed out, or docker saying the registry failed for now. Never a
+ * docker that could not be started (a broken install, not an outage) nor one killed by a signal.
+ */
 export function isTransientFailure(error: unknown): boolean {
   return (
     error instanceof ExecError &&
     !isAuthFailure(error) &&
-    (error.exitCode === null || TRANSIENT.test(error.stderr))
+    (error.kind === 'timeout' || (error.kind === 'exit' && TRANSIENT.test(error.stderr)))
   );
+}
+
+/** The docker CLI itself failed (could not start, was killed): nothing the registry or a local copy changes. */
+function isProcessFailure(error: unknown): boolean {
+  return error instanceof ExecError && (error.kind === 'spawn' || error.kind === 'signal');
 }
 
 /** The registry refused the credentials that applied: never papered over by a local copy. */
@@ -80,7 +92,7 @@ async function pullWith(
 ) {
   try {
     await withRetry(
-      () => docker.ok(pullArgs(image), { env, timeoutMs: 600_000 }),
+      () => docker.ok(pullArgs(image), { env, timeoutMs: settings.timeoutMs }),
       policy(settings, log, `pull of ${image}`),
     );
   } catch (error) {
@@ -123,6 +135,21 @@ async function pullThroughConfig(
   }
 }
 
+// What `docker login` keys Docker Hub's entry by when no server is given.
+const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
+
+/**
+ * Seeds a throw-away config for a login. Given an empty config, docker picks the host's default credential
+ * store (docker-credential-secretservice, -pass ... when one is on PATH) and `docker login` would leave the
+ * workflow's password there for good, for later jobs to pull with. Docker looks for a default store only
+ * when the config has no credsStore, no credHelpers and no auths entry: with one (empty) auths entry, the
+ * login writes to this config's own file, which goes with its folder.
+ */
+async function seedLoginConfig(configDir: string, serverUrl: string): Promise<void> {
+  const config = { auths: { [serverUrl || DOCKER_HUB_AUTH_KEY]: {} } };
+  await writeFile(path.join(configDir, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+}
+
 /** Logs in into a throw-away config (password on stdin), pulls, and removes the config. */
 async function pullWithLogin(
   docker: DockerCli,
@@ -132,6 +159,7 @@ async function pullWithLogin(
   log: JobLog,
 ): Promise<void> {
   await withPrivateDir(settings.privateBase, async (configDir) => {
+    await seedLoginConfig(configDir, credentials.serverUrl);
     const env = { ...docker.env, DOCKER_CONFIG: configDir };
     await withRetry(
       () =>
@@ -195,7 +223,7 @@ export async function pullOrUseLocal(request: PullRequest): Promise<void> {
   try {
     await pullImage(request);
   } catch (error) {
-    if (!settings.localFallback || error instanceof PullAuthError) throw error;
+    if (!settings.localFallback || error instanceof PullAuthError || isProcessFailure(error)) throw error;
     const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', '--', image]);
     if (local.exitCode !== 0) throw error;
     const reason = (error as Error).message.split('\n')[0];

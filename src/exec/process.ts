@@ -1,6 +1,7 @@
 // Runs one process with an explicit environment: argv stays an array from caller to spawn, nothing is
 // inherited, no shell. Output is collected and, optionally, streamed as it arrives.
 import { spawn } from 'node:child_process';
+import { endGroup, groupsStopped, KILL_GRACE_MS, trackGroup } from './process-groups';
 
 export interface ProcessOptions {
   cwd?: string;
@@ -10,13 +11,18 @@ export interface ProcessOptions {
   input?: string;
   onStdout?: (chunk: string) => void;
   onStderr?: (chunk: string) => void;
-  /** Kill the process (SIGTERM, then SIGKILL after 5 s) when it runs longer. */
+  /** End the process (SIGTERM, then SIGKILL after a short grace) when it runs longer. */
   timeoutMs?: number;
   /**
    * Hand our stdout/stderr to the child (a step's live output): nothing is collected or copied through
    * this process, which keeps long outputs out of memory.
    */
   inheritOutput?: boolean;
+  /**
+   * Start it as the leader of a process group of its own: a timeout, or stopAllGroups, then ends what
+   * it started too. Without it, the child stays in our group (a terminal's Ctrl-C reaches it).
+   */
+  ownGroup?: boolean;
 }
 
 export interface ProcessResult {
@@ -29,15 +35,23 @@ export interface ProcessResult {
   timedOut: boolean;
 }
 
+/** Rejects when the process could not be started; the error's `code` says why (EACCES, ENOENT ...). */
 export function runProcess(command: string[], options: ProcessOptions): Promise<ProcessResult> {
   const [file, ...args] = command;
   if (!file) throw new Error('runProcess: empty command');
+  if (options.ownGroup && groupsStopped()) return Promise.reject(cancelled(file));
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const output = options.inheritOutput ? 'inherit' : 'pipe';
     // No input: stdin is /dev/null (closed at once for the child, and no pipe for us to set up).
     const input = options.input === undefined ? 'ignore' : 'pipe';
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: [input, output, output] });
+    const child = spawn(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: [input, output, output],
+      detached: options.ownGroup ?? false,
+    });
+    if (options.ownGroup) trackGroup(child);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -56,12 +70,17 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
         ? undefined
         : setTimeout(() => {
             timedOut = true;
+            if (options.ownGroup && child.pid !== undefined) return endGroup(child.pid);
             child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+            setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
           }, options.timeoutMs);
     child.on('error', (err) => {
       clearTimeout(timer);
-      reject(new Error(`could not start ${file}: ${err.message}`, { cause: err }));
+      reject(
+        Object.assign(new Error(`could not start ${file}: ${err.message}`, { cause: err }), {
+          code: (err as NodeJS.ErrnoException).code,
+        }),
+      );
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
@@ -75,5 +94,12 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
         timedOut,
       });
     });
+  });
+}
+
+/** What starting a process after stopAllGroups gives: the hook is ending and starts nothing new. */
+function cancelled(file: string): Error {
+  return Object.assign(new Error(`could not start ${file}: this process is being stopped`), {
+    code: 'ECANCELED',
   });
 }

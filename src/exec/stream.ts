@@ -2,6 +2,7 @@
 // `docker system dial-stdio` hands out a connection to whatever daemon the docker CLI is set up for.
 import { spawn } from 'node:child_process';
 import { Duplex } from 'node:stream';
+import { groupsStopped, signalGroup, trackGroup } from './process-groups';
 
 export interface ProcessStream {
   stream: Duplex;
@@ -12,7 +13,10 @@ export interface ProcessStream {
 export function spawnStream(command: string[], env: Record<string, string>): ProcessStream {
   const [file, ...args] = command;
   if (!file) throw new Error('spawnStream: empty command');
-  const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (groupsStopped()) throw new Error(`could not start ${file}: this process is being stopped`);
+  // A group of its own, as for every process of the hook: a cancelled hook ends it with the others.
+  const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  trackGroup(child);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   // The far end closing (the process exiting) is the end of the stream, not an error: a connection that
@@ -27,7 +31,7 @@ export function spawnStream(command: string[], env: Record<string, string>): Pro
       child.stdin.destroy();
       child.stdout.destroy();
       child.stderr.destroy();
-      child.kill('SIGKILL');
+      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
       done(error);
     },
   });

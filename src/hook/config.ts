@@ -1,6 +1,6 @@
 // The hook's settings, read once from the runner's environment at the entrypoint. Everything below takes
 // this typed config and never reads process.env.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { dockerCliEnv, parseEnvPassthrough } from '../docker/cli-env';
@@ -26,6 +26,7 @@ export interface HookConfig {
   debug: boolean;
   healthTimeoutMs: number;
   pullAttempts: number;
+  pullTimeoutMs: number;
   retryBaseDelayMs: number;
 }
 
@@ -57,19 +58,64 @@ export function runnerIdOf(runnerTemp: string): string {
   return createHash('sha256').update(path.resolve(runnerTemp)).digest('hex').slice(0, 16);
 }
 
-/** Throw-away secrets must never land in `_work` (mounted into job containers at /__w). */
-function privateBaseOf(env: Env, tmpdir: string): string {
-  const base = path.resolve(env.HOOK_PRIVATE_DIR || tmpdir);
-  const work = env.RUNNER_TEMP ? path.dirname(path.resolve(env.RUNNER_TEMP)) : null;
+function realpathOrResolved(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/**
+ * Throw-away secrets must never land in `_work` (mounted into job containers at /__w), not even through
+ * a link, nor in a folder someone else can write (they could swap in their own entries): the real folder
+ * must be the runner user's and closed to others' writes, or a shared sticky one like /tmp (whose owner
+ * is root or the runner user), where each throw-away folder is created 0700 by this process.
+ */
+function privateBaseOf(env: Env, tmpdir: string, uid: number): string {
+  const what = env.HOOK_PRIVATE_DIR ? 'HOOK_PRIVATE_DIR' : 'the temp folder';
+  const given = path.resolve(env.HOOK_PRIVATE_DIR || tmpdir);
+  let base;
+  let stat;
+  try {
+    base = realpathSync(given);
+    stat = statSync(base);
+  } catch (error) {
+    throw new HookConfigError(
+      `${what} ${given} cannot be used (${(error as NodeJS.ErrnoException).code}); create it as a folder of the runner user, mode 0700`,
+    );
+  }
+  const named = base === given ? given : `${given} (a link to ${base})`;
+  if (!stat.isDirectory())
+    throw new HookConfigError(`${what} ${named} is not a folder; set HOOK_PRIVATE_DIR to a folder`);
+  const work = env.RUNNER_TEMP ? realpathOrResolved(path.dirname(path.resolve(env.RUNNER_TEMP))) : null;
   if (work && (base === work || base.startsWith(`${work}${path.sep}`))) {
     throw new HookConfigError(
-      `${env.HOOK_PRIVATE_DIR ? 'HOOK_PRIVATE_DIR' : 'the temp folder'} ${base} is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it`,
+      `${what} ${named} is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it`,
+    );
+  }
+  const sticky = (stat.mode & 0o1000) !== 0;
+  if (stat.uid !== uid && !(sticky && stat.uid === 0)) {
+    throw new HookConfigError(
+      `${what} ${named} is owned by uid ${stat.uid}, not by the runner user (uid ${uid}); use a folder the runner user owns`,
+    );
+  }
+  if ((stat.mode & 0o022) !== 0 && !sticky) {
+    throw new HookConfigError(
+      `${what} ${named} can be written by others (mode ${(stat.mode & 0o777).toString(8)}); run chmod go-w on it, or use a folder only the runner user can write`,
     );
   }
   return base;
 }
 
-export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: string }): HookConfig {
+export interface HookSystem {
+  homedir: string;
+  tmpdir: string;
+  /** The user the hook runs as; this process's own by default. */
+  uid?: number;
+}
+
+export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
   const dockerConfigDir = dockerConfigDirOf(env, system.homedir).dir;
   const passthrough = parseEnvPassthrough(env.HOOK_ENV_PASSTHROUGH);
   const dockerPath = env.HOOK_DOCKER_PATH || findOnPath('docker', env.PATH ?? '');
@@ -84,13 +130,14 @@ export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: s
     cliEnv,
     engineEndpoint: engineEndpointOf(cliEnv, currentContextOf(dockerConfigDir)),
     runnerTemp: env.RUNNER_TEMP || null,
-    privateBase: privateBaseOf(env, system.tmpdir),
+    privateBase: privateBaseOf(env, system.tmpdir, system.uid ?? process.getuid?.() ?? 0),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,
     serviceAliases: parseServiceAliases(env.HOOK_SERVICE_ALIASES),
     features: parseFeatures(env.HOOK_FEATURES),
     debug: env.RUNNER_DEBUG === '1',
     healthTimeoutMs: positiveNumber(env, 'HOOK_HEALTH_TIMEOUT_SECONDS', 300) * 1000,
     pullAttempts: Math.round(positiveNumber(env, 'HOOK_PULL_ATTEMPTS', 3)),
+    pullTimeoutMs: positiveNumber(env, 'HOOK_PULL_TIMEOUT_SECONDS', 600) * 1000,
     retryBaseDelayMs: positiveNumber(env, 'HOOK_RETRY_BASE_MS', 1000),
   };
 }

@@ -36,6 +36,7 @@ export function pullRequest(
       privateBase: config.privateBase,
       attempts: config.pullAttempts,
       baseDelayMs: config.retryBaseDelayMs,
+      timeoutMs: config.pullTimeoutMs,
       helperFallback: config.features['helper-fallback'],
       localFallback: config.features['local-fallback'],
     },

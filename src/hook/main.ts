@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import { EngineApi, type OutputSink } from '../docker/engine-api';
 import { engineConnectionOf } from '../docker/engine-endpoint';
+import { attributePrivateDirs, sweepStalePrivateDirs } from '../docker/private-dir';
 import { parseHookInput } from '../protocol/hook-input';
 import type {
   HookInput,
@@ -14,7 +15,7 @@ import type {
 import { writeHookResponse } from '../protocol/hook-response';
 import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
 import { cleanupJob } from './cleanup-job';
-import { hookConfigFromEnv, runnerIdOf } from './config';
+import { hookConfigFromEnv, runnerIdOf, type HookSystem } from './config';
 import type { HookContext } from './context';
 import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
@@ -27,7 +28,7 @@ export interface HookProcess {
   env: Readonly<Record<string, string | undefined>>;
   stdout: LogSink;
   stepOutput: OutputSink;
-  system: { homedir: string; tmpdir: string };
+  system: HookSystem;
 }
 
 async function dispatch(context: HookContext, input: HookInput, state: HookState | null): Promise<object> {
@@ -55,6 +56,9 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     const log = createJobLog(io.stdout, config.debug);
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
     const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
+    attributePrivateDirs(runnerId);
+    for (const dir of sweepStalePrivateDirs(config.privateBase, runnerId))
+      log.debug(`removed ${dir}, left behind by a hook that was killed`);
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
     const state = readState(input.state);
     const engine = new EngineApi(

@@ -1,6 +1,6 @@
 // Workflow credentials: logged in into a throw-away config (password on stdin), and when they are wrong,
 // rescued by the host's credential helper, saying so; without a helper, a clear auth failure.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -107,5 +107,32 @@ describe('hook, login path', () => {
     runner = testRunner({ ...env, HOOK_ENV_PASSTHROUGH: 'CORP_VAULT_*' });
     const result = await replayJob(runner.replayer, noCredentials);
     expect(result.ok, runner.output()).toBe(true);
+  });
+
+  it("never lets docker login put the workflow's password into the host's default credential store", async () => {
+    // docker picks `secretservice`, then `pass`, when one is on PATH and the config names no store:
+    // fakes that record every call (never the secret) stand in for the host's keyring.
+    const dir = mkdtempSync(path.join(tmpdir(), 'dockhand-default-store-'));
+    configs.push(dir);
+    const calls = path.join(dir, 'calls');
+    for (const store of ['secretservice', 'pass']) {
+      writeFileSync(
+        path.join(dir, `docker-credential-${store}`),
+        `#!/bin/sh\necho "${store} $1" >> ${calls}\ncat > /dev/null\n` +
+          `[ "$1" = list ] && { echo '{}'; exit 0; }\n[ "$1" = store ] && exit 0\n` +
+          `echo "credentials not found in native keychain"; exit 1\n`,
+        { mode: 0o755 },
+      );
+    }
+    runner = testRunner({
+      HOOK_DOCKER_CONFIG: emptyDockerConfig(),
+      PATH: `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+    });
+    const result = await replayJob(runner.replayer, job(secrets.plainPassword));
+    expect(result.ok, runner.output()).toBe(true);
+    const recorded = existsSync(calls) ? readFileSync(calls, 'utf8') : '';
+    // Not asked for anything, and above all never given the password to store.
+    expect(recorded).not.toMatch(/ store$/m);
+    expect(recorded).toBe('');
   });
 });

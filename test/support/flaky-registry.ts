@@ -1,5 +1,5 @@
 // A fault-injecting HTTPS reverse proxy in front of one of the stack's registries, for pulls that meet a
-// registry answering 5xx or dropping connections. It listens on 127.0.0.1 (random port) with a certificate
+// registry answering 5xx, dropping connections or never answering. It listens on 127.0.0.1 (random port) with a certificate
 // for 127.0.0.1 signed by the stack's CA, so dockerd trusts it once the CA is in its certs.d folder.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Stack } from './stack';
 
-export type RegistryFault = 'status-503' | 'drop';
+/** `stall`: the request is held open, unanswered, until the proxy closes (a registry that hangs). */
+export type RegistryFault = 'status-503' | 'drop' | 'stall';
 
 export interface FlakyRegistry {
   /** `127.0.0.1:<port>`: the registry host to put in image references. */
@@ -84,6 +85,7 @@ export async function startFlakyRegistry(stack: Stack, upstream: string): Promis
       failed++;
     }
     if (fault === 'drop') return void req.socket.destroy();
+    if (fault === 'stall') return;
     if (fault === 'status-503') {
       res.writeHead(503, { 'content-type': 'text/plain' });
       return void res.end('injected: service unavailable\n');

@@ -5,8 +5,8 @@ import { ExecError } from '../../../src/exec';
 import { isAuthFailure, isTransientFailure } from '../../../src/docker/pull';
 
 const captured = (name: string) => readFileSync(path.join(__dirname, '../../fixtures/docker', name), 'utf8');
-const failure = (stderr: string, exitCode: number | null = 1) =>
-  new ExecError('docker pull', exitCode, stderr, 'failed');
+const failure = (stderr: string, exitCode = 1) =>
+  new ExecError({ command: 'docker pull', kind: 'exit', exitCode, stderr });
 
 describe('pull failure classes', () => {
   it.each([
@@ -54,11 +54,25 @@ describe('pull failure classes', () => {
   });
 
   it('retries a timed-out call but not a missing image', () => {
-    expect(isTransientFailure(failure('', null))).toBe(true);
+    expect(isTransientFailure(new ExecError({ command: 'docker pull', kind: 'timeout', timeoutMs: 1 }))).toBe(
+      true,
+    );
     expect(
       isTransientFailure(
         failure('Error response from daemon: manifest for r.io/x:1 not found: manifest unknown'),
       ),
+    ).toBe(false);
+  });
+
+  it('never retries a docker that could not be started, or one killed by a signal', () => {
+    const cannotStart = new ExecError({
+      command: 'docker pull',
+      kind: 'spawn',
+      cause: Object.assign(new Error('spawn docker EACCES'), { code: 'EACCES' }),
+    });
+    expect(isTransientFailure(cannotStart)).toBe(false);
+    expect(
+      isTransientFailure(new ExecError({ command: 'docker pull', kind: 'signal', signal: 'SIGKILL' })),
     ).toBe(false);
   });
 });

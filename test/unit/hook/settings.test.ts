@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { HookConfigError, hookConfigFromEnv, runnerIdOf } from '../../../src/hook/config';
 import { FeatureError, parseFeatures } from '../../../src/hook/features';
 import { ServiceAliasError, parseServiceAliases, serviceAliases } from '../../../src/hook/service-aliases';
+import { makeTempDir, removeTempDirs } from '../../support/temp';
 
 const system = { homedir: '/home/runner', tmpdir: '/tmp' };
 const base = { PATH: '/usr/bin', HOOK_DOCKER_PATH: '/usr/bin/docker' };
@@ -43,18 +46,6 @@ describe('hook settings', () => {
     ],
   ])('refuses bad settings in one line %#', (env, message) => {
     expect(() => hookConfigFromEnv({ ...base, ...env }, system)).toThrow(new HookConfigError(message));
-  });
-
-  it('keeps throw-away secrets out of the _work folder jobs can read', () => {
-    const env = { ...base, RUNNER_TEMP: '/r/_work/_temp' };
-    expect(() => hookConfigFromEnv(env, { ...system, tmpdir: '/r/_work/_temp' })).toThrow(
-      new HookConfigError(
-        "the temp folder /r/_work/_temp is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it",
-      ),
-    );
-    expect(hookConfigFromEnv({ ...env, HOOK_PRIVATE_DIR: '/var/lib/dockhand' }, system).privateBase).toBe(
-      '/var/lib/dockhand',
-    );
   });
 
   it('tells runners apart by their folder, not their name', () => {
@@ -109,6 +100,82 @@ describe('service aliases', () => {
     expect(() => parseServiceAliases('postgres')).toThrow(ServiceAliasError);
     expect(() => parseServiceAliases('pg=-bad')).toThrow(
       "HOOK_SERVICE_ALIASES: 'pg=-bad' is not image=alias with a DNS-safe alias; fix the entry",
+    );
+  });
+});
+
+describe('HOOK_PRIVATE_DIR', () => {
+  afterAll(removeTempDirs);
+  const uid = process.getuid?.() ?? 0;
+  // A runner folder with its _work, and folders of every kind beside it.
+  const root = makeTempDir('dockhand-private-base-');
+  const work = path.join(root, 'runner', '_work');
+  mkdirSync(path.join(work, '_temp'), { recursive: true });
+  const env = { ...base, RUNNER_TEMP: path.join(work, '_temp') };
+  const folder = (name: string, mode: number) => {
+    const dir = path.join(root, name);
+    mkdirSync(dir);
+    chmodSync(dir, mode);
+    return dir;
+  };
+  const privateBase = (dir: string, asUid = uid) =>
+    hookConfigFromEnv({ ...env, HOOK_PRIVATE_DIR: dir }, { ...system, uid: asUid }).privateBase;
+  const refusal = (dir: string, asUid = uid) => {
+    try {
+      privateBase(dir, asUid);
+    } catch (error) {
+      expect(error).toBeInstanceOf(HookConfigError);
+      return (error as Error).message;
+    }
+    throw new Error(`${dir} was accepted`);
+  };
+
+  it('accepts a folder of the runner user closed to others, by its real path', () => {
+    const own = folder('own', 0o700);
+    symlinkSync(own, path.join(root, 'link-to-own'));
+    expect(privateBase(own)).toBe(own);
+    expect(privateBase(path.join(root, 'link-to-own'))).toBe(own);
+  });
+
+  it('accepts a shared sticky folder like /tmp, owned by root', () => {
+    const shared = folder('shared', 0o1777);
+    expect(privateBase(shared, 4321)).toBe(shared);
+  });
+
+  it('refuses the _work folder, also through a link or as the temp folder', () => {
+    symlinkSync(path.join(work, '_temp'), path.join(root, 'link-into-work'));
+    expect(refusal(path.join(root, 'link-into-work'))).toBe(
+      `HOOK_PRIVATE_DIR ${path.join(root, 'link-into-work')} (a link to ${path.join(work, '_temp')}) is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it`,
+    );
+    expect(() => hookConfigFromEnv(env, { ...system, tmpdir: path.join(work, '_temp') })).toThrow(
+      new HookConfigError(
+        `the temp folder ${path.join(work, '_temp')} is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it`,
+      ),
+    );
+  });
+
+  it('refuses a folder of another user', () => {
+    const own = folder('not-yours', 0o700);
+    expect(refusal(own, 4321)).toBe(
+      `HOOK_PRIVATE_DIR ${own} is owned by uid ${uid}, not by the runner user (uid 4321); use a folder the runner user owns`,
+    );
+  });
+
+  it.each(['775', '757'])('refuses a folder others can write (mode %s)', (mode) => {
+    const open = folder(`open-${mode}`, parseInt(mode, 8));
+    expect(refusal(open)).toBe(
+      `HOOK_PRIVATE_DIR ${open} can be written by others (mode ${mode}); run chmod go-w on it, or use a folder only the runner user can write`,
+    );
+  });
+
+  it('refuses what is not there, or not a folder', () => {
+    const missing = path.join(root, 'missing');
+    expect(refusal(missing)).toBe(
+      `HOOK_PRIVATE_DIR ${missing} cannot be used (ENOENT); create it as a folder of the runner user, mode 0700`,
+    );
+    writeFileSync(path.join(root, 'file'), '');
+    expect(refusal(path.join(root, 'file'))).toBe(
+      `HOOK_PRIVATE_DIR ${path.join(root, 'file')} is not a folder; set HOOK_PRIVATE_DIR to a folder`,
     );
   });
 });
