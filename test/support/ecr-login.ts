@@ -1,11 +1,13 @@
 // Runs the built docker-credential-ecr-login (dist/, first on PATH) as Docker does, with an explicit
 // environment: nothing is inherited (this machine exports AWS_CA_BUNDLE and others globally).
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { ecrApiEnv, writeEcrDockerConfig } from './ecr-runner';
-import { distDir } from './stack';
+import { distDir, loadSecrets, loadStack } from './stack';
 import { makeTempDir } from './temp';
 
 export const HELPER = path.join(distDir, 'docker-credential-ecr-login');
@@ -15,6 +17,24 @@ export interface HelperResult {
   stderr: string;
   code: number | null;
   ms: number;
+}
+
+export interface EmulatorFixture {
+  /** Started before the file's tests, reset before each, closed after. */
+  emulator: EcrEmulator;
+  /** The stack registry's password, which the emulator's tokens decode to. */
+  password: string;
+}
+
+/** An ECR emulator for the calling test file, with the stack's registry password. */
+export function useEcrEmulator(): EmulatorFixture {
+  const fixture = { password: loadSecrets(loadStack()).ecrPassword } as EmulatorFixture;
+  beforeAll(async () => {
+    fixture.emulator = await startEcrEmulator({ password: fixture.password });
+  });
+  afterAll(() => fixture.emulator.close());
+  beforeEach(() => fixture.emulator.reset());
+  return fixture;
 }
 
 /** A fresh home, cache dir and docker config mapping `hosts` to ecr-login; env for helper and docker. */
@@ -33,6 +53,18 @@ export function helperEnv(
     ...ecrApiEnv(emulatorUrl, path.join(home, 'ecr')),
     ...extra,
   };
+}
+
+/** No static keys, AWS_PROFILE=`profile` and `awsConfig` as ~/.aws/config: credentials from a profile. */
+export function profileEnv(emulatorUrl: string, profile: string, awsConfig: string): NodeJS.ProcessEnv {
+  const env = helperEnv(emulatorUrl, [], {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_PROFILE: profile,
+  });
+  mkdirSync(path.join(env.HOME!, '.aws'));
+  writeFileSync(path.join(env.HOME!, '.aws', 'config'), awsConfig);
+  return env;
 }
 
 /** Runs `command args` with `input` on stdin; killed after `timeoutMs`. */
