@@ -1,7 +1,8 @@
 // Where dockhand's helper and Amazon's (0.12.0, read in awslabs/amazon-ecr-credential-helper) must agree,
 // case by case, as real helper processes against the ECR emulator. Each case says what 0.12.0 does.
 import { afterAll, expect, test } from 'vitest';
-import { HELPER, helperEnv, helperGet, run, useEcrEmulator, profileEnv } from '../support/ecr-login';
+import { HELPER, helperEnv, helperGet, run, profileEnv } from '../support/ecr-login';
+import { useEcrEmulator } from '../support/ecr-emulator-fixture';
 import { loadStack } from '../support/stack';
 import { removeTempDirs } from '../support/temp';
 

@@ -20,7 +20,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { cacheKeys } from '../../src/ecr/cache/entry';
 import { sha256 } from '../../src/ecr/cache/sha256';
 import { parseRegistry } from '../../src/ecr/registry';
-import { HELPER, helperEnv, run, useEcrEmulator, profileEnv } from '../support/ecr-login';
+import { HELPER, helperEnv, run, profileEnv } from '../support/ecr-login';
+import { useEcrEmulator } from '../support/ecr-emulator-fixture';
 import { loadStack } from '../support/stack';
 import { makeTempDir, removeTempDirs } from '../support/temp';
 

@@ -4,10 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { ecrApiEnv, writeEcrDockerConfig } from './ecr-runner';
-import { distDir, loadSecrets, loadStack } from './stack';
+import { distDir } from './stack';
 import { makeTempDir } from './temp';
 
 export const HELPER = path.join(distDir, 'docker-credential-ecr-login');
@@ -17,24 +15,6 @@ export interface HelperResult {
   stderr: string;
   code: number | null;
   ms: number;
-}
-
-export interface EmulatorFixture {
-  /** Started before the file's tests, reset before each, closed after. */
-  emulator: EcrEmulator;
-  /** The stack registry's password, which the emulator's tokens decode to. */
-  password: string;
-}
-
-/** An ECR emulator for the calling test file, with the stack's registry password. */
-export function useEcrEmulator(): EmulatorFixture {
-  const fixture = { password: loadSecrets(loadStack()).ecrPassword } as EmulatorFixture;
-  beforeAll(async () => {
-    fixture.emulator = await startEcrEmulator({ password: fixture.password });
-  });
-  afterAll(() => fixture.emulator.close());
-  beforeEach(() => fixture.emulator.reset());
-  return fixture;
 }
 
 /** A fresh home, cache dir and docker config mapping `hosts` to ecr-login; env for helper and docker. */
