@@ -9,8 +9,7 @@ import { runEcrLogin } from '../ecr/main';
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time, on purpose
 const loadAws = (): typeof AwsModule => require(path.join(__dirname, 'ecr-login-aws.js')) as typeof AwsModule;
 
-// Docker shows this helper's stderr to the user, which must carry one reason line only: Node's default
-// warning printer (the SDK warns about Node versions) is removed.
+// Docker shows this helper's stderr to the user: one reason line, no Node warnings (the SDK's, on versions).
 process.removeAllListeners('warning');
 
 void runEcrLogin({
@@ -19,6 +18,8 @@ void runEcrLogin({
   stdin: () => Promise.resolve(readFileSync(0, 'utf8')),
   env: process.env,
   homeDir: homedir(),
+  uid: process.getuid!(),
+  parentPid: () => process.ppid,
   loadAws,
 }).then(({ stdout, stderr, exitCode }) => {
   // Plain fd writes (a line each): setting up process.stdout costs a fifth of a bare node start-up.

@@ -1,5 +1,6 @@
 // Everything the ECR helper takes from its environment, read once by the entrypoint.
 import path from 'node:path';
+import type { AwsSharedFiles } from './profile';
 import type { ProxySettings } from './proxy';
 import type { EcrRegistry } from './registry';
 
@@ -15,6 +16,11 @@ export interface EcrConfig {
    * the environment and no AWS_PROFILE): it names the cache entry, so a cache hit loads no AWS code.
    */
   envAccessKeyId?: string;
+  /** `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`: values no output may show. */
+  envSecrets: string[];
+  /** `AWS_PROFILE`, which the SDK's chain reads itself; here to say so when it names no profile. */
+  awsProfile?: string;
+  awsFiles: AwsSharedFiles;
   /** API endpoint overrides (`AWS_ENDPOINT_URL_ECR[_PUBLIC]`, else `AWS_ENDPOINT_URL`). */
   endpoints: { ecr?: string; ecrPublic?: string };
   /** `AWS_CA_BUNDLE`: PEM file of the CAs the API endpoint is checked against. */
@@ -59,6 +65,12 @@ export function readConfig(env: NodeJS.ProcessEnv, homeDir: string): EcrConfig {
     cacheDisabled: nonEmpty(env.AWS_ECR_DISABLE_CACHE) !== undefined,
     ignoreCredsStorage: env.AWS_ECR_IGNORE_CREDS_STORAGE === 'true',
     envAccessKeyId: staticKeys && !nonEmpty(env.AWS_PROFILE) ? env.AWS_ACCESS_KEY_ID : undefined,
+    envSecrets: [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((v): v is string => !!v),
+    awsProfile: nonEmpty(env.AWS_PROFILE),
+    awsFiles: {
+      config: expandHome(nonEmpty(env.AWS_CONFIG_FILE) ?? '~/.aws/config', homeDir),
+      credentials: expandHome(nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) ?? '~/.aws/credentials', homeDir),
+    },
     endpoints: {
       ecr: nonEmpty(env.AWS_ENDPOINT_URL_ECR) ?? nonEmpty(env.AWS_ENDPOINT_URL),
       ecrPublic: nonEmpty(env.AWS_ENDPOINT_URL_ECR_PUBLIC) ?? nonEmpty(env.AWS_ENDPOINT_URL),

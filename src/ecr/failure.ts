@@ -1,14 +1,51 @@
 // Turns what went wrong in an AWS call into one line for the user: which call, why, what to do. Secrets
 // and signed URLs never reach that line. Pure.
 
-/** Raised by the AWS seam; `reason` is the user's one line (already redacted). */
+/**
+ * Raised by the AWS seam; `reason` is the user's one line (already redacted). Read by its fields, never
+ * by `instanceof`: the seam is a bundle of its own, with its own copy of this class.
+ */
 export class EcrApiError extends Error {
+  /** The credential chain found nothing (a named but missing profile may be why). */
+  readonly noCredentials: boolean;
+
   constructor(
     readonly reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; noCredentials?: boolean },
   ) {
     super(reason, options);
     this.name = 'EcrApiError';
+    this.noCredentials = options?.noCredentials ?? false;
+  }
+}
+
+export function isEcrApiError(err: unknown): err is EcrApiError {
+  return (
+    err instanceof Error && err.name === 'EcrApiError' && typeof (err as EcrApiError).reason === 'string'
+  );
+}
+
+/** The shortest value redacted by value: shorter ones would blank out ordinary words. */
+const MIN_SECRET_LENGTH = 8;
+
+/**
+ * The secret values this run has seen (AWS secret key, session token, ECR token and password), to be
+ * removed from any text it prints or logs: a hostile endpoint can reflect them in ways no pattern knows.
+ */
+export class SecretValues {
+  private readonly values = new Set<string>();
+
+  add(...values: (string | undefined)[]): void {
+    for (const value of values) if (value && value.length >= MIN_SECRET_LENGTH) this.values.add(value);
+  }
+
+  /** `text` with every known secret value, then every secret-looking pattern, replaced. */
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a value containing another is removed whole.
+    for (const value of [...this.values].sort((a, b) => b.length - a.length))
+      out = out.split(value).join('<redacted>');
+    return redact(out);
   }
 }
 
@@ -62,9 +99,13 @@ export function describeAwsError(err: unknown, what: string): string {
       : `AWS credentials: ${message}`;
   }
   const status = e.$metadata?.httpStatusCode;
+  const attempts = e.$metadata?.attempts;
+  const tries = attempts && attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  if (e.name === 'TimeoutError') {
+    const detail = message.replace(/^@smithy\/node-http-handler - (\[ERROR\] )?/, '').replace(/\.$/, '');
+    return `the ECR API for ${what} did not answer in time${tries} (${detail}): check the network, the proxy and AWS_ENDPOINT_URL_ECR`;
+  }
   if (status !== undefined) {
-    const attempts = e.$metadata?.attempts;
-    const tries = attempts && attempts > 1 ? ` (after ${attempts} attempts)` : '';
     const advice = ADVICE[e.name ?? ''] ?? (status >= 500 ? 'the ECR API failed: retry later' : undefined);
     const todo = advice ? `; ${advice}` : '';
     return `${e.name ?? 'Error'}: ${message}${tries} [ecr:GetAuthorizationToken for ${what}, HTTP ${status}]${todo}`;

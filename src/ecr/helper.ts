@@ -11,8 +11,9 @@ import type { AuthorizationData, AwsSession, AwsSessionOptions } from './api';
 import type { CredentialsCache } from './cache/cache';
 import { cacheKeys, formatTime, isFresh, type AuthEntry } from './cache/entry';
 import { profileFor, type EcrConfig } from './config';
-import { EcrApiError } from './failure';
-import { parseRegistry, type EcrRegistry } from './registry';
+import { EcrApiError, isEcrApiError, type SecretValues } from './failure';
+import { missingProfileReason } from './profile';
+import { describeRegistry, parseRegistry, type EcrRegistry } from './registry';
 import { decodeToken } from './token';
 
 export interface EcrHelperDeps {
@@ -23,31 +24,60 @@ export interface EcrHelperDeps {
   openSession(registry: EcrRegistry, options: AwsSessionOptions): AwsSession;
   /** Appends one line to the helper's log file. */
   log(line: string): void;
+  /** Aborted when the helper must stop at once (its parent is gone). */
+  signal: AbortSignal;
+  /** Every secret value met (tokens, passwords) is added, so no output shows it. */
+  secrets: SecretValues;
 }
 
 const NOT_ECR =
   'is not an ECR registry host: map only ECR registries (<account>.dkr.ecr.<region>.amazonaws.com, public.ecr.aws) ' +
   'to ecr-login in credHelpers';
 
-function credentialsFrom(serverUrl: string, entry: AuthEntry): Credentials {
-  const { username, password } = decodeToken(entry.AuthorizationToken);
-  return { ServerURL: serverUrl, Username: username, Secret: password };
+const STORAGE_REFUSED =
+  'not implemented: ecr-login stores no credentials (it gets a fresh ECR token for each pull, no docker login ' +
+  'needed); to let docker login/logout to this registry succeed anyway, set AWS_ECR_IGNORE_CREDS_STORAGE=true';
+
+/**
+ * The registry a token is for must be the one asked for (account and region: the API names its standard
+ * host even for FIPS and dual-stack hosts), or an endpoint could hand out any registry's credentials.
+ */
+function errorLine(err: unknown): string {
+  return isEcrApiError(err) ? err.reason : (err as Error).message;
 }
 
-/** The entry to cache for a fresh token; a token that does not decode is refused before it is cached. */
-function entryFrom(registry: EcrRegistry, data: AuthorizationData, requestedAt: Date): AuthEntry {
-  decodeToken(data.token);
-  return {
-    AuthorizationToken: data.token,
-    RequestedAt: formatTime(requestedAt),
-    ExpiresAt: formatTime(data.expiresAt),
-    ProxyEndpoint: data.proxyEndpoint,
-    Service: registry.kind === 'private' ? 'ecr' : 'ecr-public',
-  };
+function checkProxyEndpoint(registry: EcrRegistry, proxyEndpoint: string): void {
+  if (registry.kind !== 'private') return;
+  const named = parseRegistry(proxyEndpoint);
+  if (named?.kind === 'private' && named.account === registry.account && named.region === registry.region)
+    return;
+  throw new EcrApiError(
+    `Invalid ProxyEndpoint returned by ECR: ${proxyEndpoint} (asked for ${describeRegistry(registry)}): ` +
+      'the API endpoint is not answering for this registry; check AWS_ENDPOINT_URL_ECR',
+  );
 }
 
 export function createEcrHelper(deps: EcrHelperDeps): CredentialHelper {
-  const { config, cache, clock, log } = deps;
+  const { config, cache, clock, log, secrets } = deps;
+
+  function credentialsFrom(serverUrl: string, entry: AuthEntry): Credentials {
+    const { username, password } = decodeToken(entry.AuthorizationToken);
+    secrets.add(entry.AuthorizationToken, password);
+    return { ServerURL: serverUrl, Username: username, Secret: password };
+  }
+
+  /** The entry to cache for a fresh token; a token that does not decode is refused before it is cached. */
+  function entryFrom(registry: EcrRegistry, data: AuthorizationData, requestedAt: Date): AuthEntry {
+    secrets.add(data.token, decodeToken(data.token).password);
+    checkProxyEndpoint(registry, data.proxyEndpoint);
+    return {
+      AuthorizationToken: data.token,
+      RequestedAt: formatTime(requestedAt),
+      ExpiresAt: formatTime(data.expiresAt),
+      ProxyEndpoint: data.proxyEndpoint,
+      Service: registry.kind === 'private' ? 'ecr' : 'ecr-public',
+    };
+  }
 
   /** Calls the API under the registry's lock, unless another process refreshed the entry meanwhile. */
   async function refresh(
@@ -83,6 +113,8 @@ export function createEcrHelper(deps: EcrHelperDeps): CredentialHelper {
         endpoints: config.endpoints,
         caBundle: config.caBundle,
         proxy: config.proxy,
+        signal: deps.signal,
+        secrets,
       }));
     const accessKeyId =
       profile === undefined && config.envAccessKeyId
@@ -94,6 +126,21 @@ export function createEcrHelper(deps: EcrHelperDeps): CredentialHelper {
     return credentialsFrom(serverUrl, entry);
   }
 
+  /** When no credentials were found and a profile was named that does not exist: say that instead. */
+  function missingProfile(registry: EcrRegistry): string | undefined {
+    const mapped = profileFor(config, registry);
+    if (mapped !== undefined) return missingProfileReason(config.awsFiles, mapped, 'DOCKHAND_ECR_PROFILES');
+    if (config.awsProfile !== undefined)
+      return missingProfileReason(config.awsFiles, config.awsProfile, 'AWS_PROFILE');
+    return undefined;
+  }
+
+  function refuseStorage(): Promise<void> {
+    if (config.ignoreCredsStorage) return Promise.resolve();
+    log(STORAGE_REFUSED);
+    return Promise.reject(new Error(STORAGE_REFUSED));
+  }
+
   return {
     async get(serverUrl) {
       const registry = parseRegistry(serverUrl);
@@ -101,7 +148,8 @@ export function createEcrHelper(deps: EcrHelperDeps): CredentialHelper {
       try {
         return await lookUp(serverUrl, registry);
       } catch (err) {
-        const reason = err instanceof EcrApiError ? err.reason : (err as Error).message;
+        const reason =
+          (isEcrApiError(err) && err.noCredentials && missingProfile(registry)) || errorLine(err);
         log(`get ${registry.host}: ${reason}`);
         throw new CredentialsNotFoundError(`ecr-login: ${reason}`, { cause: err });
       }
@@ -117,11 +165,7 @@ export function createEcrHelper(deps: EcrHelperDeps): CredentialHelper {
       }
       return listed;
     },
-    store() {
-      return config.ignoreCredsStorage ? Promise.resolve() : Promise.reject(new Error('not implemented'));
-    },
-    erase() {
-      return config.ignoreCredsStorage ? Promise.resolve() : Promise.reject(new Error('not implemented'));
-    },
+    store: refuseStorage,
+    erase: refuseStorage,
   };
 }

@@ -1,6 +1,7 @@
 // The HTTP side of the AWS SDK's calls, which the SDK for JavaScript does not configure from the
 // environment as the Go SDK does: AWS_CA_BUNDLE (the CAs an https endpoint is verified against) and
-// HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Bounded connection and request timeouts.
+// HTTPS_PROXY / HTTP_PROXY / NO_PROXY. Connection, request and idle-socket timeouts that really abort
+// (the SDK's requestTimeout alone only warns); the session's deadline bounds the whole call besides.
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { Agent as HttpAgent, type ClientRequest } from 'node:http';
@@ -16,7 +17,13 @@ export interface HttpSettings {
   proxy: ProxySettings;
 }
 
-const TIMEOUTS = { connectionTimeout: 2000, requestTimeout: 4000 };
+const TIMEOUTS = {
+  connectionTimeout: 2000,
+  requestTimeout: 4000,
+  throwOnRequestTimeout: true,
+  // An answer whose body stops coming: the request timeout ends at the headers.
+  socketTimeout: 4000,
+};
 
 /** Tunnels through the proxy, except to hosts NO_PROXY (or loopback) exempts, which go `direct`. */
 class ProxyUnlessExempt extends Agent {

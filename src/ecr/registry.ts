@@ -13,12 +13,15 @@ const PRIVATE_HOST =
   /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
 const PUBLIC_HOSTS = new Set(['public.ecr.aws', 'ecr-public.aws.com']);
 
-/** The host of what Docker passed: trimmed, scheme optional, port/path/userinfo dropped. */
+/**
+ * The host of what Docker passed: trimmed, `https://` optional, port/path/userinfo dropped. Any other
+ * scheme (`http://` included) names no ECR registry, as for the Go helper, which strips `https://` only.
+ */
 function hostOf(serverUrl: string): string | undefined {
-  const trimmed = serverUrl.trim();
-  const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(trimmed) ? trimmed : `https://${trimmed}`;
+  const rest = serverUrl.trim().replace(/^https:\/\//, '');
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(rest)) return undefined;
   try {
-    return new URL(withScheme).hostname.toLowerCase();
+    return new URL(`https://${rest}`).hostname.toLowerCase();
   } catch {
     return undefined;
   }

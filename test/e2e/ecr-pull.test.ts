@@ -73,7 +73,7 @@ describe('docker login to a registry mapped to ecr-login', () => {
   test('fails to save, as with the Go helper, unless AWS_ECR_IGNORE_CREDS_STORAGE=true', async () => {
     const refused = await login(helperEnv(emulator.url, hosts));
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toContain('not implemented');
+    expect(refused.stderr).toMatch(/not implemented: .*set AWS_ECR_IGNORE_CREDS_STORAGE=true/);
     const accepted = await login(helperEnv(emulator.url, hosts, { AWS_ECR_IGNORE_CREDS_STORAGE: 'true' }));
     expect(accepted.code).toBe(0);
     expect(accepted.stdout).toContain('Login Succeeded');

@@ -9,7 +9,13 @@ import type { AddressInfo } from 'node:net';
 const PRIVATE_TARGET = 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken';
 const PUBLIC_TARGET = 'SpencerFrontendService.GetAuthorizationToken';
 
-export type FaultMode = 'none' | 'deny' | 'throttle' | 'server-error' | 'hang';
+/**
+ * Hostile or broken answers: 'hang' reads the request and never answers; 'stall-body' sends the status
+ * and headers and part of the body, then nothing; 'reflect-token' denies with a message quoting the
+ * request's session token; 'wrong-endpoint' hands out a token whose proxyEndpoint is another registry.
+ */
+export type FaultMode =
+  'none' | 'deny' | 'throttle' | 'server-error' | 'hang' | 'stall-body' | 'reflect-token' | 'wrong-endpoint';
 
 export interface Faults {
   /** What the next requests get. */
@@ -82,7 +88,12 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
     return mode;
   }
 
-  function answer(target: string, scope: Scope, body: Record<string, unknown>): Answer | 'hang' {
+  function answer(
+    target: string,
+    scope: Scope,
+    body: Record<string, unknown>,
+    sessionToken: string,
+  ): Answer | 'hang' | 'stall-body' {
     if (target !== PRIVATE_TARGET && target !== PUBLIC_TARGET) {
       return awsError(400, 'UnknownOperationException', `unknown operation ${target || '(no X-Amz-Target)'}`);
     }
@@ -102,6 +113,7 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
       );
     }
     const registryIds = Array.isArray(body.registryIds) ? body.registryIds.map(String) : [];
+    let proxyAccount: string | undefined;
     switch (consumeFault()) {
       case 'deny':
         return awsError(
@@ -115,6 +127,17 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
         return awsError(500, 'ServerException', 'We encountered an internal error. Please try again.');
       case 'hang':
         return 'hang';
+      case 'stall-body':
+        return 'stall-body';
+      case 'reflect-token':
+        return awsError(
+          400,
+          'UnrecognizedClientException',
+          `The security token included in the request is invalid: ${sessionToken}`,
+        );
+      case 'wrong-endpoint':
+        proxyAccount = '999999999999';
+        break;
       case 'none':
         break;
     }
@@ -140,7 +163,7 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
       body: {
         authorizationData: accounts.map((account) => ({
           ...tokenFor(options.password),
-          proxyEndpoint: `https://${account}.dkr.ecr.${scope.region}.amazonaws.com`,
+          proxyEndpoint: `https://${proxyAccount ?? account}.dkr.ecr.${scope.region}.amazonaws.com`,
         })),
       },
     };
@@ -154,10 +177,10 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
     const target = String(req.headers['x-amz-target'] ?? '');
     const scope = parseScope(String(req.headers.authorization ?? ''));
     let body: Record<string, unknown> = {};
-    let result: Answer | 'hang';
+    let result: Answer | 'hang' | 'stall-body';
     try {
       body = raw.length > 0 ? (JSON.parse(raw) as Record<string, unknown>) : {};
-      result = answer(target, scope, body);
+      result = answer(target, scope, body, String(req.headers['x-amz-security-token'] ?? ''));
     } catch {
       result = awsError(400, 'SerializationException', 'request body is not JSON');
     }
@@ -168,13 +191,17 @@ export async function startEcrEmulator(options: EmulatorOptions): Promise<EcrEmu
       region: scope.region,
       accessKeyId: scope.accessKeyId,
       registryIds: Array.isArray(body.registryIds) ? body.registryIds.map(String) : [],
-      status: result === 'hang' ? 0 : result.status,
+      status: typeof result === 'string' ? 0 : result.status,
     };
     requests.push(record);
     if (options.requestLog) appendFileSync(options.requestLog, JSON.stringify(record) + '\n');
     if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
-    if (result === 'hang') {
+    if (result === 'hang' || result === 'stall-body') {
       hanging.add(res);
+      if (result === 'stall-body') {
+        res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '1000' });
+        res.write('{"authorizationData":[');
+      }
       return;
     }
     send(

@@ -1,7 +1,7 @@
 // Runs the built docker-credential-ecr-login (dist/, first on PATH) as Docker does, with an explicit
 // environment: nothing is inherited (this machine exports AWS_CA_BUNDLE and others globally).
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { ecrApiEnv, writeEcrDockerConfig } from './ecr-runner';
@@ -33,6 +33,18 @@ export function helperEnv(
     ...ecrApiEnv(emulatorUrl, path.join(home, 'ecr')),
     ...extra,
   };
+}
+
+/** No static keys, AWS_PROFILE=`profile` and `awsConfig` as ~/.aws/config: credentials from a profile. */
+export function profileEnv(emulatorUrl: string, profile: string, awsConfig: string): NodeJS.ProcessEnv {
+  const env = helperEnv(emulatorUrl, [], {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    AWS_PROFILE: profile,
+  });
+  mkdirSync(path.join(env.HOME!, '.aws'));
+  writeFileSync(path.join(env.HOME!, '.aws', 'config'), awsConfig);
+  return env;
 }
 
 /** Runs `command args` with `input` on stdin; killed after `timeoutMs`. */

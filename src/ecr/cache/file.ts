@@ -3,7 +3,17 @@
 // other's entries, and each write prunes expired and surplus entries.
 // Synchronous fs on purpose: a helper process does a few small reads and writes, and the async API would
 // load fs/promises and start libuv's thread pool, a measurable share of a cache hit.
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { CredentialsCache } from './cache';
 import {
@@ -21,6 +31,33 @@ export interface FileCacheOptions {
   dir: string;
   clock: () => Date;
   lock: LockOptions;
+  /** Says why the file was not usable (it is then treated as empty). */
+  log: (line: string) => void;
+}
+
+/** Far beyond any real cache (a few entries per registry): a larger file is not read. */
+const MAX_CACHE_BYTES = 1024 * 1024;
+
+/**
+ * The file's text, undefined when there is none. Only a regular file, not a symlink, of a bounded size,
+ * opened without blocking: a FIFO or a device planted there must not hang or flood the helper.
+ */
+function readCacheText(file: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_CACHE_BYTES) throw new Error(`larger than ${MAX_CACHE_BYTES} bytes`);
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export class FileCache implements CredentialsCache {
@@ -30,18 +67,18 @@ export class FileCache implements CredentialsCache {
     this.file = path.join(options.dir, 'cache.json');
   }
 
-  /** The file's contents; empty when it is missing, corrupt or of another version. */
+  /**
+   * The file's contents; empty when it is missing, corrupt, of another version or unreadable: a broken
+   * cache means no cache (said in the log), never a refused `get`.
+   */
   private read(): CacheFile {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(this.file, 'utf8');
+      text = readCacheText(this.file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { Registries: {}, Version: CACHE_VERSION };
-      throw new Error(`cannot read the ECR credentials cache ${this.file}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      this.options.log(`ignoring the ECR credentials cache ${this.file}: ${(err as Error).message}`);
     }
-    return parseCacheFile(text) ?? { Registries: {}, Version: CACHE_VERSION };
+    return (text !== undefined && parseCacheFile(text)) || { Registries: {}, Version: CACHE_VERSION };
   }
 
   get(keys: string[]): Promise<AuthEntry | undefined> {

@@ -1,6 +1,6 @@
 // A lock between processes: a file created exclusively (O_EXCL) holding the holder's PID and start time.
-// A lock whose holder died, or that is older than a bound, is stale and broken, so a crashed helper never
-// blocks the others. Waiting is bounded: past the bound the caller goes on without the lock, and so it
+// A lock whose holder died, or that is older than a bound, or dated in the future (a clock set back, a
+// forged file), is stale and broken, so a crashed helper never blocks the others. Waiting is bounded: past the bound the caller goes on without the lock, and so it
 // does where no lock file can be made at all (a read-only or full cache directory): the cache is an
 // optimisation, never a reason to refuse credentials.
 // Synchronous fs, as in file.ts; only the waiting between polls is asynchronous.
@@ -21,7 +21,12 @@ export interface LockOptions {
   /** A lock older than this is stale even if its holder still runs (it hung). */
   staleMs: number;
   pollMs: number;
+  /** Stops the wait (with its reason) when the helper must stop. */
+  signal?: AbortSignal;
 }
+
+/** A holder's start time this far ahead of the clock is not believed: the lock is stale. */
+const CLOCK_SKEW_MS = 2000;
 
 export const DEFAULT_LOCK_OPTIONS: LockOptions = { waitMs: 10_000, staleMs: 30_000, pollMs: 15 };
 
@@ -55,7 +60,8 @@ function isStale(content: string, options: LockOptions, now: number): boolean {
     return true; // a torn or foreign file: nobody can own it
   }
   if (typeof holder.pid !== 'number' || typeof holder.createdAt !== 'number') return true;
-  return !isAlive(holder.pid) || now - holder.createdAt > options.staleMs;
+  const age = now - holder.createdAt;
+  return !isAlive(holder.pid) || age > options.staleMs || age < -CLOCK_SKEW_MS;
 }
 
 type Attempt = 'held' | 'busy' | 'unavailable';
@@ -123,6 +129,7 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, option
   const deadline = Date.now() + options.waitMs;
   let attempt = tryCreate(lockPath);
   while (attempt === 'busy' && Date.now() < deadline) {
+    if (options.signal?.aborted) throw options.signal.reason;
     breakIfStale(lockPath, options);
     await new Promise((resolve) => setTimeout(resolve, options.pollMs));
     attempt = tryCreate(lockPath);

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { describeAwsError, NO_CREDENTIALS, redact } from '../../../src/ecr/failure';
+import { describeAwsError, NO_CREDENTIALS, redact, SecretValues } from '../../../src/ecr/failure';
 
 const what = '123456789012 (us-east-1)';
 
@@ -52,4 +52,28 @@ test.each([
   ['{"authorizationToken":"QVdTOnB3"}', '{"authorizationToken":"<redacted>"}'],
 ])('redacts %j', (text, redacted) => {
   expect(redact(text)).toBe(redacted);
+});
+
+test('a timeout says the API did not answer, how often it was tried and what to check', () => {
+  const err = Object.assign(
+    new Error(
+      '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 4000 ms requestTimeout.',
+    ),
+    { name: 'TimeoutError', $metadata: { attempts: 3 } },
+  );
+  expect(describeAwsError(err, what)).toBe(
+    `the ECR API for ${what} did not answer in time (after 3 attempts) (a request has exceeded the ` +
+      'configured 4000 ms requestTimeout): check the network, the proxy and AWS_ENDPOINT_URL_ECR',
+  );
+});
+
+test('secret values are redacted wherever they appear, patterns too; short values are not', () => {
+  const secrets = new SecretValues();
+  secrets.add('session-token-value', 'session-token-value-longer', 'short', undefined);
+  expect(
+    secrets.redact(
+      'bad token session-token-value-longer, again session-token-value; key ASIAABCDEFGHIJKLMNOP',
+    ),
+  ).toBe('bad token <redacted>, again <redacted>; key ASIA<redacted>');
+  expect(secrets.redact('a short word')).toBe('a short word');
 });

@@ -7,7 +7,7 @@ import { CredentialsNotFoundError } from '../../../src/protocol/credential-helpe
 import type { AuthorizationData, AwsSession } from '../../../src/ecr/api';
 import { FileCache } from '../../../src/ecr/cache/file';
 import { readConfig } from '../../../src/ecr/config';
-import { EcrApiError } from '../../../src/ecr/failure';
+import { EcrApiError, SecretValues } from '../../../src/ecr/failure';
 import { createEcrHelper } from '../../../src/ecr/helper';
 import { makeTempDir, removeTempDirs } from '../../support/temp';
 
@@ -39,15 +39,23 @@ function setup(
   const helper = createEcrHelper({
     config,
     clock,
-    cache: new FileCache({ dir, clock, lock: { waitMs: 1000, staleMs: 5000, pollMs: 2 } }),
+    cache: new FileCache({
+      dir,
+      clock,
+      lock: { waitMs: 1000, staleMs: 5000, pollMs: 2 },
+      log: (line) => logged.push(line),
+    }),
     openSession: () => session,
     log: (line) => logged.push(line),
+    signal: new AbortController().signal,
+    secrets: new SecretValues(),
   });
   return {
     helper,
     dir,
     calls,
     logged,
+    answer: (data: AuthorizationData) => (answer = () => Promise.resolve(data)),
     advance: (hours: number) => (now = new Date(now.getTime() + hours * 3600e3)),
     fail: (err: Error) => (answer = () => Promise.reject(err)),
   };
@@ -103,6 +111,37 @@ describe('get', () => {
     expect(t.logged).toEqual([`get ${HOST}: AccessDeniedException: no`]);
   });
 
+  test.each([
+    ['another account', 'https://999999999999.dkr.ecr.us-east-1.amazonaws.com'],
+    ['another region', 'https://123456789012.dkr.ecr.eu-west-1.amazonaws.com'],
+    ['no ECR host', 'https://evil.example'],
+  ])('a token whose proxyEndpoint is %s is refused and not cached', async (_what, proxyEndpoint) => {
+    const t = setup();
+    t.answer({ token: b64('AWS:other'), expiresAt: new Date('2026-11-26T00:00:00Z'), proxyEndpoint });
+    expect(await reasonOf(t.helper.get(HOST))).toBe(
+      `ecr-login: Invalid ProxyEndpoint returned by ECR: ${proxyEndpoint} (asked for 123456789012 ` +
+        '(us-east-1)): the API endpoint is not answering for this registry; check AWS_ENDPOINT_URL_ECR',
+    );
+    expect(await t.helper.list()).toEqual({});
+  });
+
+  test('the standard host of the same registry is its proxyEndpoint, for FIPS and dual-stack hosts too', async () => {
+    for (const host of [
+      '123456789012.dkr.ecr-fips.us-east-1.amazonaws.com',
+      '123456789012.dkr-ecr.us-east-1.on.aws',
+    ]) {
+      expect((await setup().helper.get(host)).Secret).toBe('pw1');
+    }
+  });
+
+  test('no credentials with AWS_PROFILE naming a missing profile: the reason says so', async () => {
+    const t = setup({ AWS_PROFILE: 'gone', AWS_CONFIG_FILE: '/nonexistent/config' });
+    t.fail(new EcrApiError('no AWS credentials found', { noCredentials: true }));
+    expect(await reasonOf(t.helper.get(HOST))).toMatch(
+      /^ecr-login: AWS profile 'gone' \(AWS_PROFILE\) is in neither \/nonexistent\/config nor /,
+    );
+  });
+
   test('a host that is not ECR: not found, saying so, no AWS call', async () => {
     const t = setup();
     expect(await reasonOf(t.helper.get('registry.dockhand.test'))).toMatch(
@@ -124,8 +163,9 @@ describe('list, store, erase', () => {
 
   test('store/erase: not implemented unless AWS_ECR_IGNORE_CREDS_STORAGE=true', async () => {
     const creds = { ServerURL: HOST, Username: 'AWS', Secret: 'x' };
-    await expect(setup().helper.store(creds)).rejects.toThrow('not implemented');
-    await expect(setup().helper.erase(HOST)).rejects.toThrow('not implemented');
+    const why = /^not implemented: ecr-login stores no credentials .* set AWS_ECR_IGNORE_CREDS_STORAGE=true$/;
+    await expect(setup().helper.store(creds)).rejects.toThrow(why);
+    await expect(setup().helper.erase(HOST)).rejects.toThrow(why);
     const ignoring = setup({ AWS_ECR_IGNORE_CREDS_STORAGE: 'true' }).helper;
     await expect(ignoring.store(creds)).resolves.toBeUndefined();
     await expect(ignoring.erase(HOST)).resolves.toBeUndefined();

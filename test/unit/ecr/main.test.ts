@@ -18,6 +18,8 @@ function invocation(args: string[], env: NodeJS.ProcessEnv = {}, stdin = ''): Ec
     stdin: () => Promise.resolve(stdin),
     env,
     homeDir: makeTempDir('ecr-main-'),
+    uid: process.getuid!(),
+    parentPid: () => process.ppid,
     loadAws: () => {
       awsLoads++;
       throw new Error('the AWS module was loaded');
@@ -28,6 +30,8 @@ function invocation(args: string[], env: NodeJS.ProcessEnv = {}, stdin = ''): Ec
 test.each([
   [[], 'Usage: docker-credential-ecr-login <store|get|erase|list|version>\n', 1],
   [['get', 'extra'], 'Usage: docker-credential-ecr-login <store|get|erase|list|version>\n', 1],
+  [['-h'], 'Usage: docker-credential-ecr-login <store|get|erase|list|version>\n', 0],
+  [['--help'], 'Usage: docker-credential-ecr-login <store|get|erase|list|version>\n', 0],
   [['-v'], 'docker-credential-ecr-login (dockhand)\nVersion:    0.1.0\n', 0],
   [['version'], 'docker-credential-ecr-login (dockhand) 0.1.0\n', 0],
   [['list'], '{}\n', 0],
@@ -75,4 +79,24 @@ test('a cache hit answers without loading the AWS module', async () => {
     exitCode: 1,
   });
   expect(awsLoads).toBe(1);
+});
+
+test('a failure that quotes a secret value of the environment prints it redacted', async () => {
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYsecretKEY';
+  const env = {
+    AWS_ECR_CACHE_DIR: makeTempDir('ecr-main-cache-'),
+    AWS_ACCESS_KEY_ID: 'AKIAMAIN',
+    AWS_SECRET_ACCESS_KEY: secret,
+  };
+  const out = await runEcrLogin({
+    ...invocation(['get'], env, HOST),
+    loadAws: () => {
+      throw new Error(`signature mismatch for secret ${secret}`);
+    },
+  });
+  expect(out).toEqual({
+    stdout: 'credentials not found in native keychain\n',
+    stderr: 'ecr-login: signature mismatch for secret <redacted>\n',
+    exitCode: 1,
+  });
 });

@@ -43,6 +43,10 @@ describe('parseRegistry', () => {
     '123456789012.dkr.ecr.us-east-1.amazonaws.org',
     '123456789012.dkr.ecr.-bad.amazonaws.com',
     'https://',
+    'http://123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    'http://public.ecr.aws',
+    'ftp://123456789012.dkr.ecr.us-east-1.amazonaws.com',
+    'https://http://123456789012.dkr.ecr.us-east-1.amazonaws.com',
     '',
     'registry.dockhand.test',
   ])('%j is not ECR', (input) => {

@@ -29,13 +29,20 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 beforeEach(() => emulator.reset());
 
-async function call(target: string, region: string, service: string, body: unknown = {}) {
+async function call(
+  target: string,
+  region: string,
+  service: string,
+  body: unknown = {},
+  extraHeaders: Record<string, string> = {},
+) {
   const response = await fetch(emulator.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-amz-json-1.1',
       'x-amz-target': target,
       authorization: `AWS4-HMAC-SHA256 Credential=AKIATEST/20261125/${region}/${service}/aws4_request, Signature=x`,
+      ...extraHeaders,
     },
     body: JSON.stringify(body),
   });
@@ -76,6 +83,31 @@ describe('ECR emulator', () => {
     const failed = await call(PRIVATE, 'us-east-1', 'ecr');
     expect([failed.status, failed.type, failed.body.__type]).toEqual([status, type, type]);
     expect((await call(PRIVATE, 'us-east-1', 'ecr')).status).toBe(200);
+  });
+
+  test('hostile: the session token echoed in an error; a token for another registry', async () => {
+    emulator.setFaults({ mode: 'reflect-token', count: 1 });
+    const echoed = await call(PRIVATE, 'us-east-1', 'ecr', {}, { 'x-amz-security-token': 'sess-token' });
+    expect([echoed.status, echoed.body.__type]).toEqual([400, 'UnrecognizedClientException']);
+    expect(JSON.stringify(echoed.body)).toContain('sess-token');
+    emulator.setFaults({ mode: 'wrong-endpoint', count: 1 });
+    const wrong = await call(PRIVATE, 'us-east-1', 'ecr', { registryIds: ['123456789012'] });
+    expect(wrong.body.authorizationData[0]!.proxyEndpoint).toBe(
+      'https://999999999999.dkr.ecr.us-east-1.amazonaws.com',
+    );
+  });
+
+  test('hostile: a stalled body sends the status and part of the body, then nothing', async () => {
+    emulator.setFaults({ mode: 'stall-body', count: 1 });
+    const response = await fetch(emulator.url, {
+      method: 'POST',
+      headers: { 'x-amz-target': PRIVATE, authorization: 'Credential=A/20261125/us-east-1/ecr/aws4_request' },
+      body: '{}',
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('{"authorizationData":[');
+    await reader.cancel();
   });
 
   test('bad input: unknown operation, invalid registry id, non-JSON body', async () => {

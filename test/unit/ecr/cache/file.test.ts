@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseCacheFile, type AuthEntry } from '../../../../src/ecr/cache/entry';
@@ -10,6 +11,8 @@ afterAll(removeTempDirs);
 
 const now = new Date('2026-11-25T12:00:00Z');
 const lock = { waitMs: 5000, staleMs: 30_000, pollMs: 2 };
+const logged: string[] = [];
+const log = (line: string): number => logged.push(line);
 
 function entry(proxy: string): AuthEntry {
   return {
@@ -23,7 +26,7 @@ function entry(proxy: string): AuthEntry {
 
 function newCache(): { dir: string; cache: FileCache } {
   const dir = path.join(makeTempDir('ecr-cache-'), 'ecr');
-  return { dir, cache: new FileCache({ dir, clock: () => now, lock }) };
+  return { dir, cache: new FileCache({ dir, clock: () => now, lock, log }) };
 }
 
 describe('FileCache', () => {
@@ -55,7 +58,7 @@ describe('FileCache', () => {
     // Separate instances, as separate processes would have: each reads and writes the file itself.
     await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        new FileCache({ dir, clock: () => now, lock }).set(`k${i}`, entry(`https://r${i}`)),
+        new FileCache({ dir, clock: () => now, lock, log }).set(`k${i}`, entry(`https://r${i}`)),
       ),
     );
     const keys = Object.keys(parseCacheFile(readFileSync(path.join(dir, 'cache.json'), 'utf8'))!.Registries);
@@ -79,5 +82,19 @@ describe('FileCache', () => {
     await cache.set('gone', { ...entry('https://a'), ExpiresAt: '2026-11-25T11:30:00Z' });
     await cache.set('k', entry('https://b'));
     expect(await cache.get(['gone'])).toBeUndefined();
+  });
+
+  test.each([
+    ['a directory', (file: string) => mkdirSync(file)],
+    ['a FIFO', (file: string) => execFileSync('mkfifo', [file])],
+    ['a symlink', (file: string) => symlinkSync('/etc/hostname', file)],
+    ['too large', (file: string) => writeFileSync(file, ' '.repeat(1024 * 1024 + 1))],
+  ])('a cache file that is %s reads empty, and says so in the log', async (_what, make) => {
+    const { dir, cache } = newCache();
+    mkdirSync(dir, { mode: 0o700 });
+    make(path.join(dir, 'cache.json'));
+    logged.length = 0;
+    expect(await cache.get(['k'])).toBeUndefined();
+    expect(logged).toEqual([expect.stringMatching(/^ignoring the ECR credentials cache .*cache\.json: /)]);
   });
 });

@@ -56,6 +56,10 @@ test.each([
     'older than the bound, though its holder lives',
     JSON.stringify({ pid: process.pid, createdAt: Date.now() - 60_000 }),
   ],
+  [
+    'dated in the future beyond clock skew, though its holder lives',
+    JSON.stringify({ pid: process.pid, createdAt: Date.now() + 3600e3 }),
+  ],
   ['torn (not JSON)', '{"pid":'],
 ])('a lock %s is broken and taken', async (_what, content) => {
   const lock = fresh();
@@ -75,4 +79,17 @@ test('where no lock file can be made, the function still runs, at once, without 
   const lock = path.join(makeTempDir('ecr-lock-'), 'missing-dir', 'x.lock');
   // A wait bound far beyond the test's timeout: the test only passes if nothing waits for the lock.
   expect(await withLock(lock, () => Promise.resolve('ran'), { ...options, waitMs: 600_000 })).toBe('ran');
+});
+
+test('a waiter stops with the reason when its signal aborts (the helper must stop)', async () => {
+  const lock = fresh();
+  writeFileSync(lock, JSON.stringify({ pid: process.pid, createdAt: Date.now() }));
+  const controller = new AbortController();
+  const waiting = withLock(lock, () => Promise.resolve('ran'), {
+    ...options,
+    waitMs: 600_000,
+    signal: controller.signal,
+  });
+  controller.abort(new Error('parent gone'));
+  await expect(waiting).rejects.toThrow('parent gone');
 });
