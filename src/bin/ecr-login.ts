@@ -1,7 +1,7 @@
 // docker-credential-ecr-login: Docker runs it with one action argument and the input on stdin.
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { readFileSync, writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import type * as AwsModule from '../ecr/api';
 import { runEcrLogin } from '../ecr/main';
 
@@ -12,10 +12,22 @@ const loadAws = (): typeof AwsModule => require(path.join(__dirname, 'ecr-login-
 // Docker shows this helper's stderr to the user: one reason line, no Node warnings (the SDK's, on versions).
 process.removeAllListeners('warning');
 
+/** Docker sends a server URL or one small JSON object: more than 64 KiB is not docker, and is not read. */
+function readStdin(limit = 64 * 1024): string {
+  const buffer = Buffer.alloc(limit + 1);
+  let length = 0;
+  for (let read = 1; read > 0 && length <= limit; length += read) {
+    read = readSync(0, buffer, length, buffer.length - length, null);
+  }
+  if (length > limit)
+    throw new Error(`the input on stdin is over ${limit} bytes; docker sends one server URL`);
+  return buffer.toString('utf8', 0, length);
+}
+
 void runEcrLogin({
   args: process.argv.slice(2),
   // Synchronous: node:stream/consumers alone costs a third of a bare node start-up.
-  stdin: () => Promise.resolve(readFileSync(0, 'utf8')),
+  stdin: () => Promise.resolve(readStdin()),
   env: process.env,
   homeDir: homedir(),
   uid: process.getuid!(),

@@ -75,7 +75,12 @@ export async function runEcrLogin(invocation: EcrLoginInvocation): Promise<Helpe
       signal: parent.signal,
       secrets,
     });
-    const input = action === 'list' || action === 'version' ? '' : await invocation.stdin();
+    let input = '';
+    try {
+      if (action !== 'list' && action !== 'version') input = await invocation.stdin();
+    } catch (err) {
+      return { stdout: `${(err as Error).message}\n`, stderr: '', exitCode: 1 };
+    }
     const out = await handleCommand(helper, action, input, `${NAME} (dockhand) ${VERSION}`);
     // A failure's text may quote what a hostile endpoint sent back; a success's stdout is the secret.
     if (out.exitCode === 0) return out;

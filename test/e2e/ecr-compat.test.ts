@@ -20,6 +20,13 @@ test('-h: usage on stdout, exit 0 (0.12.0: Go flag usage, exit 0)', async () => 
   }
 });
 
+test('more than 64 KiB on stdin is refused in one line, not read whole', async () => {
+  const result = await run(HELPER, ['get'], helperEnv(ecr.emulator.url, []), HOST.padEnd(1024 * 1024, ' '));
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('the input on stdin is over 65536 bytes; docker sends one server URL\n');
+  expect(ecr.emulator.requests).toEqual([]);
+});
+
 test('http://<ECR host> is not an ECR registry (0.12.0: only https:// is stripped, so not found)', async () => {
   const result = await helperGet(helperEnv(ecr.emulator.url, []), `http://${HOST}`);
   expect(result.code).toBe(1);

@@ -64,6 +64,8 @@ export function run(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ stdout, stderr, code, ms: performance.now() - started }));
+    // A helper may rightly stop reading before the end (oversized input): that is its answer, not an error.
+    child.stdin.on('error', () => {});
     child.stdin.end(input);
   });
 }
