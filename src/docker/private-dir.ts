@@ -1,6 +1,6 @@
-// Throw-away folders for secrets (a login's docker config, an env file): 0700, outside the job's _work
+// Throw-away folders for secrets (a login's docker config, the env proxy's socket): 0700, outside the job's _work
 // tree, removed as soon as the call that needed them is done.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export async function withPrivateDir<T>(base: string, use: (dir: string) => Promise<T>): Promise<T> {
@@ -10,11 +10,4 @@ export async function withPrivateDir<T>(base: string, use: (dir: string) => Prom
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Writes docker's --env-file format (NAME=value per line) with mode 0600; returns the file's path. */
-export async function writeEnvFile(dir: string, entries: Array<[string, string]>): Promise<string> {
-  const file = path.join(dir, 'env');
-  await writeFile(file, entries.map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
-  return file;
 }

@@ -120,7 +120,7 @@ async function createContainer(
 ): Promise<string> {
   const { input } = container;
   const isJob = container.role === 'job';
-  return withContainerEnv(context, withActionsDefaults(input.environmentVariables), async (env) => {
+  return withContainerEnv(context, withActionsDefaults(input.environmentVariables), async (cliEnv) => {
     const spec: ContainerSpec = {
       name: container.name,
       image: input.image,
@@ -131,13 +131,11 @@ async function createContainer(
       // The job container only has to stay alive for the steps exec'd into it.
       entrypoint: isJob ? 'tail' : input.entryPoint,
       command: container.command,
-      envFlags: env.envFlags,
-      envFile: env.envFile,
       ports: input.portMappings,
       mounts: [...input.systemMountVolumes, ...input.userMountVolumes],
       options: container.options,
     };
-    const { stdout } = await context.docker.ok(createArgs(spec), { env: env.cliEnv });
+    const { stdout } = await context.docker.ok(createArgs(spec), { env: cliEnv });
     return stdout.trim();
   });
 }
