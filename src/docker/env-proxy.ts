@@ -129,7 +129,7 @@ class RequestRelay {
       return false;
     }
     if (!this.head) return this.readHead();
-    if (this.body?.framing === 'length') return this.readLength(this.body);
+    if (this.body?.framing === 'length') return this.readCounted(this.body, () => (this.body = null));
     if (this.body?.framing === 'chunked') return this.readChunked(this.body);
     this.endRequest();
     return true;
@@ -167,30 +167,21 @@ class RequestRelay {
     return true;
   }
 
-  private readLength(body: { left: number }): boolean {
-    if (body.left === 0) {
-      this.body = null;
+  /** Body data up to `counted.left` bytes; `done` once there is none left. */
+  private readCounted(counted: { left: number }, done: () => void): boolean {
+    if (counted.left === 0) {
+      done();
       return true;
     }
     if (this.pending.length === 0) return false;
-    const bytes = this.take(Math.min(body.left, this.pending.length));
-    body.left -= bytes.length;
+    const bytes = this.take(Math.min(counted.left, this.pending.length));
+    counted.left -= bytes.length;
     this.passBody(bytes, bytes);
     return true;
   }
 
   private readChunked(body: Extract<Body, { framing: 'chunked' }>): boolean {
-    if (body.phase === 'data') {
-      if (body.left === 0) {
-        body.phase = 'data-end';
-        return true;
-      }
-      if (this.pending.length === 0) return false;
-      const bytes = this.take(Math.min(body.left, this.pending.length));
-      body.left -= bytes.length;
-      this.passBody(bytes, bytes);
-      return true;
-    }
+    if (body.phase === 'data') return this.readCounted(body, () => (body.phase = 'data-end'));
     const end = this.pending.indexOf(LINE_END);
     if (end < 0) {
       if (this.pending.length > MAX_HEAD)

@@ -7,6 +7,10 @@ import { engineConnectionOf } from '../docker/engine-endpoint';
 import { startEnvProxy } from '../docker/env-proxy';
 import { withPrivateDir } from '../docker/private-dir';
 import type { HookContext } from './context';
+import { StepFailedError } from './step-process';
+
+/** `docker run`'s exit code when docker itself, not the container, failed. */
+const DOCKER_RUN_FAILED = 125;
 
 /** `use` gets the CLI's environment for the call; a failure between CLI and daemon is the error raised. */
 export async function withContainerEnv<T>(
@@ -22,7 +26,9 @@ export async function withContainerEnv<T>(
     try {
       return await use(proxiedCliEnv(config.cliEnv, proxy.host));
     } catch (error) {
-      throw proxy.failure() ?? error;
+      // A step's own exit code stays the step's; docker's own failure (125) is explained by the proxy's.
+      const stepOwn = error instanceof StepFailedError && error.exitCode !== DOCKER_RUN_FAILED;
+      throw (!stepOwn && proxy.failure()) || error;
     } finally {
       await proxy.close();
     }
