@@ -39,6 +39,8 @@ beforeEach(() => {
     CERT,
     DOCKER_HOST: 'tcp://127.0.0.1:1',
     DOCKER_CONFIG: attack,
+    // Went through docker's --env-file before, which cannot carry a line break.
+    DOCKER_TLS_CA: CERT,
   };
 });
 afterEach(() => runner.dispose());
@@ -87,6 +89,7 @@ describe('hook, job variables', () => {
         expect(env.LD_PRELOAD).toBe(jobEnv.LD_PRELOAD);
         expect(env.DOCKER_HOST).toBe('tcp://127.0.0.1:1');
         expect(env.DOCKER_CONFIG).toBe(jobEnv.DOCKER_CONFIG);
+        expect(env.DOCKER_TLS_CA).toBe(CERT);
         expect(env.GITHUB_ACTIONS).toBe('true');
       }
       expect(job.CERT).toBe(CERT);
