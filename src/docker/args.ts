@@ -12,9 +12,6 @@ export interface ContainerSpec {
   workdir: string | null;
   entrypoint: string | null;
   command: string[];
-  /** `-e NAME` flags from planContainerEnv. */
-  envFlags: string[];
-  envFile: string | null;
   ports: string[];
   mounts: Mount[];
   /** The workflow's options, already shell-split. */
@@ -38,8 +35,6 @@ function containerFlags(spec: ContainerSpec): string[] {
   if (spec.network) args.push('--network', spec.network);
   for (const alias of spec.networkAliases) args.push('--network-alias', alias);
   if (spec.workdir) args.push('--workdir', spec.workdir);
-  args.push(...spec.envFlags);
-  if (spec.envFile) args.push('--env-file', spec.envFile);
   for (const port of spec.ports) args.push('--publish', port);
   for (const mount of spec.mounts) args.push('--volume', mountArg(mount));
   if (spec.entrypoint) args.push('--entrypoint', spec.entrypoint);

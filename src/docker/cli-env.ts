@@ -1,5 +1,5 @@
-// The environments the docker CLI runs with. Two are kept apart: the host's (for the CLI itself and the
-// credential helpers it starts) and the job's (which only ever reaches containers through `-e NAME`).
+// The environments the docker CLI runs with. A job's variables are in none of them: they reach containers
+// only in the Engine API's request bodies (through the env proxy for creates, directly for a step's exec).
 
 /** Names the docker CLI and credential helpers need, copied from the runner's environment. */
 const EXACT = new Set([
@@ -46,22 +46,22 @@ export function dockerCliEnv(
 }
 
 /**
- * The lean environment for calls that carry a job's variables (create, run): only what makes the CLI
- * reach the right daemon. No AWS_* or helper variables, so a job's `-e NAME` can never pick up a host value.
+ * The environment of a CLI call that creates a container (create, run): DOCKER_HOST is the hook's env
+ * proxy (src/docker/env-proxy.ts), which adds the job's variables on the way to the daemon. Besides, only
+ * the runner's PATH and HOME and the docker config, so that `--pull` in the workflow's options finds the
+ * same credential helpers as the hook's pulls. Nothing else: `-e NAME` in options copies NAME from this
+ * environment into the container, so it holds no secret (no AWS_*, no HOOK_ENV_PASSTHROUGH names).
  */
-export function daemonOnlyEnv(cliEnv: Readonly<Record<string, string>>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(cliEnv)) if (name.startsWith('DOCKER_')) env[name] = value;
+export function proxiedCliEnv(
+  cliEnv: Readonly<Record<string, string>>,
+  proxyHost: string,
+): Record<string, string> {
+  const env: Record<string, string> = { DOCKER_HOST: proxyHost };
+  for (const name of ['PATH', 'HOME', 'DOCKER_CONFIG']) {
+    const value = cliEnv[name];
+    if (value !== undefined) env[name] = value;
+  }
   return env;
-}
-
-export interface ContainerEnvPlan {
-  /** The CLI's process environment: the daemon-only env plus the job values passed by name. */
-  cliEnv: Record<string, string>;
-  /** `-e NAME` flags: values come from cliEnv, so they never show on a command line. */
-  flags: string[];
-  /** Variables whose names the CLI itself reads (DOCKER_*): they go through a 0600 --env-file. */
-  fileEntries: Array<[string, string]>;
 }
 
 export class ContainerEnvError extends Error {
@@ -69,40 +69,18 @@ export class ContainerEnvError extends Error {
 }
 
 function checkContainerVariable(name: string, value: string): void {
-  if (!name || name.includes('=') || name.includes('\0') || value.includes('\0')) {
+  if (!name || name.includes('=') || name.includes('\0'))
     throw new ContainerEnvError(`environment variable '${name}' cannot be passed to a container; rename it`);
-  }
+  if (value.includes('\0'))
+    throw new ContainerEnvError(
+      `the value of environment variable ${name} has a NUL character, which no environment can hold; remove it`,
+    );
 }
 
-/** A job's variables as the Engine API takes them (`NAME=value`), checked as for the CLI. */
+/** A job's variables as the Engine API takes them (`NAME=value`): a name the daemon would misread is refused. */
 export function containerEnvEntries(jobEnv: Readonly<Record<string, string>>): string[] {
   return Object.entries(jobEnv).map(([name, value]) => {
     checkContainerVariable(name, value);
     return `${name}=${value}`;
   });
-}
-
-/** Splits a job's variables between `-e NAME` (value in the CLI's env) and an env file, never the command line. */
-export function planContainerEnv(
-  jobEnv: Readonly<Record<string, string>>,
-  daemonEnv: Readonly<Record<string, string>>,
-): ContainerEnvPlan {
-  const cliEnv = { ...daemonEnv };
-  const flags: string[] = [];
-  const fileEntries: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(jobEnv)) {
-    checkContainerVariable(name, value);
-    if (name.startsWith('DOCKER_')) {
-      if (/[\r\n]/.test(value)) {
-        throw new ContainerEnvError(
-          `environment variable ${name} has a line break, which docker's --env-file cannot carry; use a single-line value`,
-        );
-      }
-      fileEntries.push([name, value]);
-    } else {
-      cliEnv[name] = value;
-      flags.push('-e', name);
-    }
-  }
-  return { cliEnv, flags, fileEntries };
 }

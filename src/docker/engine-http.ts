@@ -47,7 +47,7 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
     '',
   ].join('\r\n');
   return new Promise((resolve, reject) => {
-    const { socket, stderr } = connect(connection);
+    const { socket, stderr } = openEngineConnection(connection);
     let pending: Buffer = Buffer.alloc(0);
     let reply: EngineReply | null = null;
     const bodyChunks: Buffer[] = [];
@@ -126,8 +126,13 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
   });
 }
 
-function connect(connection: EngineConnection): { socket: Duplex; stderr: () => string } {
-  if ('socketPath' in connection) return { socket: net.connect(connection.socketPath), stderr: () => '' };
+/** One new connection to the daemon; `allowHalfOpen` keeps it writable after the daemon's side ended. */
+export function openEngineConnection(
+  connection: EngineConnection,
+  options: { allowHalfOpen?: boolean } = {},
+): { socket: Duplex; stderr: () => string } {
+  if ('socketPath' in connection)
+    return { socket: net.connect({ path: connection.socketPath, ...options }), stderr: () => '' };
   const opened = connection.open();
   return { socket: opened.stream, stderr: opened.stderr };
 }

@@ -78,8 +78,13 @@ export function checkContainerSyntax(
         'use [ip:][hostPort:]containerPort[/tcp|udp|sctp] with ports 1-65535',
       );
   });
-  for (const name of Object.keys(container.environmentVariables)) {
+  for (const [name, value] of Object.entries(container.environmentVariables)) {
     if (!isEnvName(name)) fail('environmentVariables', name, 'not a usable variable name; rename it');
+    // The value is never shown: it may be a secret.
+    if (value.includes('\0'))
+      throw new InputSyntaxError(
+        `invalid hook input: ${field}.environmentVariables.${name} holds a NUL character, which no environment can hold; remove it`,
+      );
   }
   for (const list of ['systemMountVolumes', 'userMountVolumes'] as const) {
     container[list].forEach((mount, index) => {

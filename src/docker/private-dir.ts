@@ -1,10 +1,10 @@
-// Throw-away folders for secrets (a login's docker config, an env file): 0700, outside the job's _work
+// Throw-away folders for secrets (a login's docker config, the env proxy's socket): 0700, outside the job's _work
 // tree, removed as soon as the call that needed them is done. Each is named after the runner and the
 // process that made it, `dockhand-<runner id>-<pid>-<random>`, so that one a killed hook left behind is
 // told apart from another runner's and from a live hook's, and swept by this runner's next hook call.
 import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 
 // Process-wide, as the signals that cancel a hook are: what removePrivateDirsNow removes.
@@ -73,11 +73,4 @@ export function sweepStalePrivateDirs(base: string, runnerId: string): string[] 
     }
   }
   return swept;
-}
-
-/** Writes docker's --env-file format (NAME=value per line) with mode 0600; returns the file's path. */
-export async function writeEnvFile(dir: string, entries: Array<[string, string]>): Promise<string> {
-  const file = path.join(dir, 'env');
-  await writeFile(file, entries.map(([name, value]) => `${name}=${value}\n`).join(''), { mode: 0o600 });
-  return file;
 }

@@ -1,25 +1,38 @@
-// Runs a docker call that carries a job's variables: values travel in the CLI's environment (`-e NAME`),
-// or in a 0600 env file removed right after, never on the command line.
-import { daemonOnlyEnv, planContainerEnv } from '../docker/cli-env';
-import { withPrivateDir, writeEnvFile } from '../docker/private-dir';
+// Runs a docker CLI call that creates a container (create, run) with a job's variables: the CLI talks to
+// the hook's env proxy, which adds them to the container's config on the way to the daemon. No value is
+// ever in a host process's environment, on a command line or in a file.
+import path from 'node:path';
+import { containerEnvEntries, proxiedCliEnv } from '../docker/cli-env';
+import { engineConnectionOf } from '../docker/engine-endpoint';
+import { startEnvProxy } from '../docker/env-proxy';
+import { withPrivateDir } from '../docker/private-dir';
 import type { HookContext } from './context';
+import { StepFailedError } from './step-process';
 
-export interface EnvArgs {
-  envFlags: string[];
-  envFile: string | null;
-  cliEnv: Record<string, string>;
-}
+/** `docker run`'s exit code when docker itself, not the container, failed. */
+const DOCKER_RUN_FAILED = 125;
 
+/** `use` gets the CLI's environment for the call; a failure between CLI and daemon is the error raised. */
 export async function withContainerEnv<T>(
   context: HookContext,
   jobEnv: Record<string, string>,
-  use: (env: EnvArgs) => Promise<T>,
+  use: (cliEnv: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  const plan = planContainerEnv(jobEnv, daemonOnlyEnv(context.config.cliEnv));
-  if (plan.fileEntries.length === 0) return use({ envFlags: plan.flags, envFile: null, cliEnv: plan.cliEnv });
-  return withPrivateDir(context.config.privateBase, async (dir) =>
-    use({ envFlags: plan.flags, envFile: await writeEnvFile(dir, plan.fileEntries), cliEnv: plan.cliEnv }),
-  );
+  const { config } = context;
+  const entries = containerEnvEntries(jobEnv);
+  const upstream = engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv);
+  return withPrivateDir(config.privateBase, async (dir) => {
+    const proxy = await startEnvProxy(path.join(dir, 'docker.sock'), upstream, entries);
+    try {
+      return await use(proxiedCliEnv(config.cliEnv, proxy.host));
+    } catch (error) {
+      // A step's own exit code stays the step's; docker's own failure (125) is explained by the proxy's.
+      const stepOwn = error instanceof StepFailedError && error.exitCode !== DOCKER_RUN_FAILED;
+      throw (!stepOwn && proxy.failure()) || error;
+    } finally {
+      await proxy.close();
+    }
+  });
 }
 
 /** What the runner's built-in support adds to every container it creates. */

@@ -21,23 +21,32 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
   const { log } = context;
   // Pulls create nothing to roll back, so they start first and run while the rest is set up.
   const pulls = startPulls(context, plan.containers);
+  // Rollback removes by these ids as well as by label: what create returned is removed whatever its labels.
+  const created: string[] = [];
   try {
     await log.group('Removing leftovers of earlier jobs of this runner', () =>
       removeLabelled(context, `dockhand.runner=${context.runnerId}`, { images: false }),
     );
-    return await log.group('Starting job containers', () => startJob(context, plan, pulls));
+    return await log.group('Starting job containers', () => startJob(context, plan, pulls, created));
   } catch (error) {
     await settlePulls(pulls);
     log.debug('prepare_job failed: removing the containers and network it created');
-    await removeLabelled(context, `dockhand.job=${plan.jobId}`, { images: false }).catch(
-      (cleanupError: unknown) =>
-        log.warning(`rollback incomplete (cleanup_job will retry): ${(cleanupError as Error).message}`),
+    await removeLabelled(context, `dockhand.job=${plan.jobId}`, {
+      images: false,
+      containerIds: created,
+    }).catch((cleanupError: unknown) =>
+      log.warning(`rollback incomplete (cleanup_job will retry): ${(cleanupError as Error).message}`),
     );
     throw error;
   }
 }
 
-async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls): Promise<PrepareJobResponse> {
+async function startJob(
+  context: HookContext,
+  plan: JobPlan,
+  pulls: ImagePulls,
+  created: string[],
+): Promise<PrepareJobResponse> {
   const { docker, config } = context;
   const labels = labelsFor(context.runnerId, plan.jobId);
   await docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver));
@@ -51,6 +60,7 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
     try {
       pullSeconds.set(container.input.image, await (pulls.get(container.input.image) as Promise<number>));
       const id = await createContainer(context, plan, container);
+      created.push(id);
       if (container.role === 'job') await servicesStarted.done;
       await startContainer(context.engine, id);
       return id;
@@ -120,7 +130,7 @@ async function createContainer(
 ): Promise<string> {
   const { input } = container;
   const isJob = container.role === 'job';
-  return withContainerEnv(context, withActionsDefaults(input.environmentVariables), async (env) => {
+  return withContainerEnv(context, withActionsDefaults(input.environmentVariables), async (cliEnv) => {
     const spec: ContainerSpec = {
       name: container.name,
       image: input.image,
@@ -131,13 +141,11 @@ async function createContainer(
       // The job container only has to stay alive for the steps exec'd into it.
       entrypoint: isJob ? 'tail' : input.entryPoint,
       command: container.command,
-      envFlags: env.envFlags,
-      envFile: env.envFile,
       ports: input.portMappings,
       mounts: [...input.systemMountVolumes, ...input.userMountVolumes],
       options: container.options,
     };
-    const { stdout } = await context.docker.ok(createArgs(spec), { env: env.cliEnv });
+    const { stdout } = await context.docker.ok(createArgs(spec), { env: cliEnv });
     return stdout.trim();
   });
 }
@@ -157,20 +165,23 @@ function printContainers(
   containers.forEach((container, index) => {
     const fact = facts[index];
     const ports = Object.entries(fact?.ports ?? {}).map(([inner, outer]) => `${inner}->${outer}`);
-    const names = [container.alias, ...container.optionAliases].filter(Boolean);
+    const names = namesOf(container);
     const what = container.role === 'job' ? 'job container' : `service ${names.join(', ') || container.name}`;
     const pulled = pullSeconds.get(container.input.image)?.toFixed(1) ?? '?';
     context.log.info(
       `${what}: ${container.input.image}${ports.length ? `, ports ${ports.join(' ')}` : ''}, pulled in ${pulled} s`,
     );
   });
-  const reachable = containers
-    .flatMap((container) => [container.alias, ...container.optionAliases])
-    .filter(Boolean);
+  const reachable = [...new Set(containers.flatMap(namesOf))];
   if (reachable.length)
     context.log.info(
       `Services are reachable from the job container and each other as: ${reachable.join(', ')}`,
     );
+}
+
+/** A container's network aliases, each once (options may repeat the alias the hook gives). */
+function namesOf(container: PlannedContainer): string[] {
+  return [...new Set([container.alias, ...container.optionAliases])].filter((name): name is string => !!name);
 }
 
 /** A promise that resolves after `count` ticks (at once for 0). */

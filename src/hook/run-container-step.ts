@@ -26,7 +26,7 @@ export async function runContainerStep(
   const image = args.image ?? (await buildImage(context, args.dockerfile as string, labels));
   if (args.image) await pullOrUseLocal(pullRequest(context, args.image, args.registry));
   try {
-    await withContainerEnv(context, withActionsDefaults(args.environmentVariables), async (env) => {
+    await withContainerEnv(context, withActionsDefaults(args.environmentVariables), async (cliEnv) => {
       const spec: ContainerSpec = {
         name: `dockhand-${context.runnerId.slice(0, 8)}-step-${randomBytes(4).toString('hex')}`,
         image,
@@ -36,13 +36,11 @@ export async function runContainerStep(
         workdir: args.workingDirectory,
         entrypoint: args.entryPoint,
         command,
-        envFlags: env.envFlags,
-        envFile: env.envFile,
         ports: args.portMappings,
         mounts: [...args.systemMountVolumes, ...args.userMountVolumes],
         options,
       };
-      await runStepProcess(context, runArgs(spec), env.cliEnv);
+      await runStepProcess(context, runArgs(spec), cliEnv);
     });
   } finally {
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a

@@ -42,18 +42,30 @@ function sanitize(name: string): string {
   );
 }
 
-/** One alias per service, by index; a second service with the same name gets `<name>-2`, and so on. */
+/**
+ * One alias per service, by index, every one different: a service keeps its name when it is the first to
+ * have it, and a later one with the same name gets `<name>-2`, or the next number that no service has
+ * (`web`, `web`, `web-2` -> `web`, `web-3`, `web-2`).
+ */
 export function serviceAliases(
   images: readonly string[],
   rules: readonly ServiceAliasRule[],
   contextNames: ReadonlyArray<string | undefined> = [],
 ): string[] {
-  const used = new Map<string, number>();
-  return images.map((image, index) => {
+  const bases = images.map((image, index) => {
     const rule = rules.find((r) => r.image === image || r.image === repositoryOf(image));
-    const base = sanitize(contextNames[index] ?? rule?.alias ?? repositoryBasename(image));
-    const count = (used.get(base) ?? 0) + 1;
-    used.set(base, count);
-    return count === 1 ? base : `${base}-${count}`;
+    return sanitize(contextNames[index] ?? rule?.alias ?? repositoryBasename(image));
+  });
+  const taken = new Set(bases);
+  const firstOf = new Set<string>();
+  return bases.map((base) => {
+    if (!firstOf.has(base)) {
+      firstOf.add(base);
+      return base;
+    }
+    let count = 2;
+    while (taken.has(`${base}-${count}`)) count++;
+    taken.add(`${base}-${count}`);
+    return `${base}-${count}`;
   });
 }

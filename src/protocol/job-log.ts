@@ -30,8 +30,9 @@ export function createJobLog(sink: LogSink, debugEnabled: boolean): JobLog {
     warning: (text) => line(`::warning::${escapeData(text)}`),
     error: (text) => line(`::error::${escapeData(text)}`),
     mask: (secret) => {
-      // Every line of a multi-line secret is masked on its own, as the runner matches per line.
-      for (const part of secret.split(/\r?\n/)) if (part.trim()) line(`::add-mask::${part}`);
+      // Escaped, so the runner masks exactly this value (line breaks and `%` included); it also masks each
+      // line of a multi-line value on its own (ActionCommandManager's add-mask).
+      if (secret.trim()) line(`::add-mask::${escapeData(secret)}`);
     },
     group: async (title, body) => {
       line(`::group::${escapeData(title)}`);

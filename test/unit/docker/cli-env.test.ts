@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   ContainerEnvError,
-  daemonOnlyEnv,
+  containerEnvEntries,
   dockerCliEnv,
-  planContainerEnv,
+  proxiedCliEnv,
 } from '../../../src/docker/cli-env';
 
 const host = {
@@ -41,46 +41,32 @@ describe("docker CLI's environment", () => {
     });
   });
 
-  it('keeps only what reaches the daemon for calls that carry job values', () => {
-    expect(daemonOnlyEnv(dockerCliEnv(host, [], '/cfg'))).toEqual({
-      DOCKER_HOST: 'unix:///run/docker.sock',
+  it("gives a create or run only the proxy, the runner's PATH and HOME and the docker config: nothing for -e NAME to copy", () => {
+    expect(proxiedCliEnv(dockerCliEnv(host, ['CORP_TOKEN'], '/cfg'), 'unix:///private/docker.sock')).toEqual({
+      DOCKER_HOST: 'unix:///private/docker.sock',
       DOCKER_CONFIG: '/cfg',
+      PATH: '/usr/bin',
+      HOME: '/home/runner',
     });
   });
 });
 
 describe("a job's variables", () => {
-  const daemon = { DOCKER_HOST: 'unix:///run/docker.sock', DOCKER_CONFIG: '/cfg' };
-
-  it('go by name (-e NAME) with values in the CLI env, never on the command line', () => {
-    const plan = planContainerEnv(
-      { TOKEN: 's3cret value\nline 2', AWS_SECRET_ACCESS_KEY: 'job-own' },
-      daemon,
-    );
-    expect(plan.flags).toEqual(['-e', 'TOKEN', '-e', 'AWS_SECRET_ACCESS_KEY']);
-    expect(plan.flags.join(' ')).not.toContain('s3cret');
-    expect(plan.cliEnv).toEqual({
-      ...daemon,
-      TOKEN: 's3cret value\nline 2',
-      AWS_SECRET_ACCESS_KEY: 'job-own',
-    });
-    expect(plan.fileEntries).toEqual([]);
-  });
-
-  it('that the CLI itself reads (DOCKER_*) go through an env file and never redirect the CLI', () => {
-    const plan = planContainerEnv({ DOCKER_HOST: 'tcp://evil:2375', A: '1' }, daemon);
-    expect(plan.cliEnv.DOCKER_HOST).toBe('unix:///run/docker.sock');
-    expect(plan.fileEntries).toEqual([['DOCKER_HOST', 'tcp://evil:2375']]);
-    expect(plan.flags).toEqual(['-e', 'A']);
+  it('are NAME=value entries for the Engine API, line breaks and all', () => {
+    expect(containerEnvEntries({ TOKEN: 's3cret value\nline 2', DOCKER_HOST: 'tcp://x:1' })).toEqual([
+      'TOKEN=s3cret value\nline 2',
+      'DOCKER_HOST=tcp://x:1',
+    ]);
   });
 
   it.each([
-    [
-      { DOCKER_X: 'a\nb' },
-      "environment variable DOCKER_X has a line break, which docker's --env-file cannot carry; use a single-line value",
-    ],
     [{ 'A=B': '1' }, "environment variable 'A=B' cannot be passed to a container; rename it"],
+    [{ '': '1' }, "environment variable '' cannot be passed to a container; rename it"],
+    [
+      { A: 'x\0y' },
+      'the value of environment variable A has a NUL character, which no environment can hold; remove it',
+    ],
   ])('that cannot be passed are refused in one line (%j)', (env, message) => {
-    expect(() => planContainerEnv(env, daemon)).toThrow(new ContainerEnvError(message));
+    expect(() => containerEnvEntries(env)).toThrow(new ContainerEnvError(message));
   });
 });

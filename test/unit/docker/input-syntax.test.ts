@@ -68,6 +68,13 @@ describe('input syntax', () => {
     );
   });
 
+  it('refuses a variable value with NUL without showing the value', () => {
+    const container = { ...valid, environmentVariables: { OK: 'a\nb', TOKEN: 's3cret\0' } };
+    expect(() => checkContainerSyntax(container, 'args.services.0')).toThrow(
+      'invalid hook input: args.services.0.environmentVariables.TOKEN holds a NUL character, which no environment can hold; remove it',
+    );
+  });
+
   it.each([
     ['sourceVolumePath', { sourceVolumePath: '/srv/a:b', targetVolumePath: '/data' }],
     ['targetVolumePath', { sourceVolumePath: '/srv', targetVolumePath: '/data:rw' }],

@@ -92,6 +92,16 @@ describe('service aliases', () => {
     ).toEqual(['db', 'kv', 'redis', 'redis-2', 'weird_name']);
   });
 
+  it('gives every service its own alias, even when one is already named like a de-duplicated one', () => {
+    expect(serviceAliases(['r.io/a/web', 'r.io/b/web', 'x/web-2', 'r.io/web:2', 'web-3'], [])).toEqual([
+      'web',
+      'web-4',
+      'web-2',
+      'web-5',
+      'web-3',
+    ]);
+  });
+
   it('prefers a contextName if a runner ever sends one', () => {
     expect(serviceAliases(['r.io/pg:16'], [], ['database'])).toEqual(['database']);
   });
