@@ -11,7 +11,7 @@ import type {
   RunContainerStepArgs,
   RunScriptStepArgs,
 } from '../protocol/hook-types';
-import { writeHookResponse } from '../protocol/hook-response';
+import { checkResponseFile, writeHookResponse } from '../protocol/hook-response';
 import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
 import { cleanupJob } from './cleanup-job';
 import { hookConfigFromEnv, runnerIdOf } from './config';
@@ -51,6 +51,7 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
   try {
     const input = parseHookInput(io.stdin);
     command = input.command;
+    checkResponseFile(input.responseFile);
     const config = hookConfigFromEnv(io.env, io.system);
     const log = createJobLog(io.stdout, config.debug);
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.

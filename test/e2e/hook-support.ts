@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createReplayer, type Replayer } from '../../src/replay';
+import { createReplayer, type Replayer, type ReplayerOptions } from '../../src/replay';
 import { distDir, loadStack, type Stack } from '../support/stack';
 
 export const stack: Stack = loadStack();
@@ -22,7 +22,7 @@ export interface TestRunner {
 /** A runner whose hook sees the stack's docker config and helper, plus `env` over it. */
 export function testRunner(
   env: Record<string, string> = {},
-  options: { runnerName?: string } = {},
+  options: Pick<ReplayerOptions, 'runnerName' | 'onResponseFile' | 'nodePath'> = {},
 ): TestRunner {
   const root = mkdtempSync(path.join(tmpdir(), 'dockhand-hook-e2e-'));
   let output = '';
@@ -39,6 +39,8 @@ export function testRunner(
       ...env,
     },
     onOutput: (chunk) => (output += chunk),
+    onResponseFile: options.onResponseFile,
+    nodePath: options.nodePath,
   });
   execFileSync('mkdir', ['-m', '0700', '-p', path.join(root, 'private')]);
   return {
