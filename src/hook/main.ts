@@ -20,6 +20,7 @@ import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
 import { readState, type HookState } from './state';
+import { stateKeyFile } from './state-key';
 import { StepFailedError } from './step-process';
 
 export interface HookProcess {
@@ -57,7 +58,8 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
     const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
-    const state = readState(input.state);
+    const keyFile = stateKeyFile(config.privateBase, runnerId);
+    const state = readState(input.state, { runnerId, keyFile, command: input.command, log });
     const engine = new EngineApi(
       engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
       log,

@@ -12,7 +12,8 @@ import { waitForHealthy } from './health';
 import { settlePulls, startPulls, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
-import { labelsFor, type HookState } from './state';
+import { labelsFor, signState } from './state';
+import { stateKeyFile } from './state-key';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -89,15 +90,18 @@ async function startJob(context: HookContext, plan: JobPlan, pulls: ImagePulls):
   printContainers(context, containers, facts, pullSeconds);
   const jobPath =
     (jobId && envValue(facts.find((fact) => fact.id === jobId)?.env ?? [], 'PATH')) || DEFAULT_PATH;
-  const state: HookState = {
-    version: 1,
-    runnerId: context.runnerId,
-    jobId: plan.jobId,
-    network: plan.network,
-    container: jobId ? { id: jobId, path: jobPath } : null,
-    services,
-    apiVersion: await context.engine.version(),
-  };
+  const state = signState(
+    {
+      version: 1,
+      runnerId: context.runnerId,
+      jobId: plan.jobId,
+      network: plan.network,
+      container: jobId ? { id: jobId, path: jobPath } : null,
+      services,
+      apiVersion: await context.engine.version(),
+    },
+    stateKeyFile(context.config.privateBase, context.runnerId),
+  );
   const portsOf = (id: string) => facts.find((fact) => fact.id === id)?.ports ?? {};
   return {
     state,

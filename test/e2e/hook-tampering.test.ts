@@ -5,14 +5,19 @@ import { execFileSync } from 'node:child_process';
 import { linkSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { jobContainer } from '../../src/replay';
+import { EngineApi } from '../../src/docker/engine-api';
+import { removeObject } from '../../src/docker/engine-objects';
+import { createJobLog } from '../../src/protocol/job-log';
+import { jobCalls, jobContainer, serviceContainer } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
 import {
   containersLabelled,
   docker,
   ecr,
   networksLabelled,
+  stack,
   testRunner,
+  type SavedState,
   type TestRunner,
 } from './hook-support';
 
@@ -91,5 +96,135 @@ describe('hook, a response file replaced by the job', () => {
     expect(prepare.response?.state).toBeTruthy();
     expect(readFileSync(victim.file, 'utf8')).toBe('');
     expect((await runner.replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
+  });
+});
+
+/** Rewrites the state in a response file, as a job process that replaced the file would. */
+function forgeState(file: string, change: (state: SavedState) => SavedState): void {
+  const response = JSON.parse(readFileSync(file, 'utf8')) as { state: SavedState };
+  writeFileSync(file, JSON.stringify({ ...response, state: change(response.state) }));
+}
+
+describe('hook, a state forged through the response file', () => {
+  let victim: TestRunner | undefined;
+  afterEach(async () => {
+    if (victim) expect((await victim.replayer.cleanupJob()).exitCode, victim.output()).toBe(0);
+    victim?.dispose();
+    victim = undefined;
+  });
+
+  /** Another runner on the same dockerd, with a job container and a service that logs a secret. */
+  async function victimJob(): Promise<SavedState> {
+    victim = testRunner({}, { runnerName: 'victim' });
+    const prepare = await victim.replayer.prepareJob({
+      container: jobContainer({ image: ecr('dockhand/shell:1') }, victim.replayer.layout),
+      services: [
+        serviceContainer({
+          image: ecr('dockhand/web:1'),
+          env: { SECRET_LOG: 'victim-only-log-line' },
+        }),
+      ],
+    });
+    expect(prepare.exitCode, victim.output()).toBe(0);
+    return victim.replayer.state as SavedState;
+  }
+
+  it("neither removes another runner's containers nor prints their logs at cleanup_job", async () => {
+    const theirs = await victimJob();
+    // The victim's service logs its secret.
+    docker('exec', theirs.services[0]!.id, 'sh', '-c', 'echo $SECRET_LOG > /proc/1/fd/1');
+    runner = testRunner(
+      {},
+      {
+        onResponseFile: (file, moment, command) => {
+          if (moment === 'exited' && command === 'prepare_job')
+            forgeState(file, (state) => ({
+              ...state,
+              container: theirs.container,
+              services: theirs.services,
+            }));
+        },
+      },
+    );
+    expect((await runner.replayer.prepareJob(shellJob(runner))).exitCode, runner.output()).toBe(0);
+    const cleanup = await runner.replayer.cleanupJob();
+    expect(cleanup.exitCode, runner.output()).toBe(0);
+    expect(runner.output()).not.toContain('victim-only-log-line');
+    const label = `dockhand.runner=${runnerIdOf(runner.replayer.layout.temp)}`;
+    expect(containersLabelled(label)).toEqual([]);
+    expect(networksLabelled(label)).toEqual([]);
+    // The victim's containers are all still there.
+    const victimLabel = `dockhand.runner=${theirs.runnerId}`;
+    expect(containersLabelled(victimLabel).sort()).toEqual(
+      [theirs.container!.id, theirs.services[0]!.id].map((id) => id.slice(0, 12)).sort(),
+    );
+    expect(runner.output()).toMatch(
+      /^::warning::the saved state does not carry this runner's signature .*; removing only what carries this runner's label$/m,
+    );
+  });
+
+  it("runs no step in another runner's job container", async () => {
+    const theirs = await victimJob();
+    runner = testRunner(
+      {},
+      {
+        onResponseFile: (file, moment, command) => {
+          if (moment === 'exited' && command === 'prepare_job')
+            forgeState(file, (state) => ({ ...state, container: theirs.container }));
+        },
+      },
+    );
+    const job = jobCalls(runner.replayer, { container: { image: ecr('dockhand/shell:1') } });
+    expect((await job.prepare()).exitCode, runner.output()).toBe(0);
+    const step = await job.step({ kind: 'script', script: 'echo ran in $HOSTNAME' });
+    expect(step.exitCode).not.toBe(0);
+    expect(runner.output()).toMatch(
+      /^::error::dockhand run_script_step: the saved state does not carry this runner's signature/m,
+    );
+    expect(runner.output()).not.toContain('ran in');
+    expect((await job.cleanup()).exitCode, runner.output()).toBe(0);
+  });
+
+  it('removes its own job container once when the state names it by a short id', async () => {
+    runner = testRunner(
+      {},
+      {
+        onResponseFile: (file, moment, command) => {
+          if (moment === 'exited' && command === 'prepare_job')
+            forgeState(file, (state) => ({
+              ...state,
+              container: { ...state.container!, id: state.container!.id.slice(0, 12) },
+            }));
+        },
+      },
+    );
+    expect((await runner.replayer.prepareJob(shellJob(runner))).exitCode, runner.output()).toBe(0);
+    expect((await runner.replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
+    expect(containersLabelled(`dockhand.runner=${runnerIdOf(runner.replayer.layout.temp)}`)).toEqual([]);
+  });
+});
+
+describe('hook, removing what is already being removed', () => {
+  it('counts a container whose removal is under way as removed', async () => {
+    const engine = new EngineApi(
+      { socketPath: '/var/run/docker.sock', describe: 'the stack dockerd' },
+      createJobLog({ write: () => true }, false),
+    );
+    const id = docker(
+      'run',
+      '--detach',
+      '--label',
+      'dockhand.test=removal',
+      stack.localImages.shell,
+      'sleep',
+      '300',
+    );
+    // Two removals at once: dockerd answers the second 409 while the first is under way, or 404 after it.
+    const removals = await Promise.allSettled([
+      removeObject(engine, 'container', id),
+      removeObject(engine, 'container', id),
+    ]);
+    expect(removals.map((removal) => removal.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(containersLabelled('dockhand.test=removal')).toEqual([]);
   });
 });
