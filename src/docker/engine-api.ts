@@ -63,6 +63,9 @@ export class EngineApi {
     const execId = created?.Id ?? '';
     const feed = frameReader((name, payload) => output[name](payload));
     await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, [], feed, signal);
+    // Stopped from here: the process may still run, and its exit code is not waited for.
+    if (signal?.aborted)
+      throw new EngineError(`the exec in container ${containerId} was stopped before it ended`);
     return this.execExitCode(execId).catch((error: Error) => {
       // The output ended but the daemon no longer knows the exec: it stopped or restarted meanwhile.
       throw new Error(`the exec in container ${containerId} ended without an exit code: ${error.message}`, {

@@ -73,14 +73,44 @@ export async function disconnectContainer(
   });
 }
 
-/** Runs a short command in a container and keeps its output (stdout and stderr, in order). */
+export interface CaptureBounds {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/**
+ * Runs a short command in a container and keeps its output (stdout and stderr, in order). The container
+ * is the job's to shape, so both the output kept and the wait are bounded: past either, the exec is left
+ * (its process may go on in the container until it is removed) and this rejects.
+ */
 export async function execCaptured(
   engine: EngineApi,
   id: string,
   command: string[],
+  bounds: CaptureBounds,
 ): Promise<{ exitCode: number; output: string }> {
+  const stop = new AbortController();
+  let why = '';
+  const abandon = (reason: string) => {
+    why = reason;
+    stop.abort();
+  };
   const chunks: Buffer[] = [];
-  const keep = (chunk: Buffer) => void chunks.push(Buffer.from(chunk));
-  const exitCode = await engine.exec(id, { command, env: [] }, { stdout: keep, stderr: keep });
-  return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
+  let size = 0;
+  const keep = (chunk: Buffer) => {
+    if (stop.signal.aborted) return;
+    chunks.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size > bounds.maxBytes) abandon(`more than ${bounds.maxBytes} bytes of output`);
+  };
+  const timer = setTimeout(() => abandon(`no end in ${bounds.timeoutMs / 1000} s`), bounds.timeoutMs);
+  try {
+    const exitCode = await engine.exec(id, { command, env: [] }, { stdout: keep, stderr: keep }, stop.signal);
+    return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    throw new Error(`\`${command.join(' ')}\` in container ${id} gave ${why}: left unread`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -146,10 +146,20 @@ async function createContainer(
   });
 }
 
+/** os-release is a few hundred bytes; the image decides what is really there (/dev/zero, a FIFO). */
+const OS_RELEASE_BOUNDS = { maxBytes: 8192, timeoutMs: 10_000 };
+
 async function detectAlpine(context: HookContext, id: string): Promise<boolean> {
-  // A job container that is not running cannot be asked; the health wait beside this reports it, logs and all.
-  const result = await execCaptured(context.engine, id, ['cat', '/etc/os-release']).catch(() => null);
-  return result?.exitCode === 0 && isAlpineOsRelease(result.output);
+  // A job container that is not running cannot be asked; the health wait beside this reports it, logs and
+  // all. Anything odd is "not Alpine", as for the runner, whose own check finds no `ID=...alpine` line.
+  try {
+    const command = ['head', '-c', String(OS_RELEASE_BOUNDS.maxBytes), '/etc/os-release'];
+    const result = await execCaptured(context.engine, id, command, OS_RELEASE_BOUNDS);
+    return result.exitCode === 0 && isAlpineOsRelease(result.output);
+  } catch (error) {
+    context.log.debug(`taking the job container as not Alpine: ${(error as Error).message}`);
+    return false;
+  }
 }
 
 function printContainers(
