@@ -6,6 +6,7 @@ import type { HookContext } from './context';
 import { removeLabelled } from './remove-labelled';
 import { fetchServiceLogs, printServiceLogs } from './service-logs';
 import type { HookState } from './state';
+import { removeStateKey, stateKeyFile } from './state-key';
 
 export async function cleanupJob(context: HookContext, state: HookState | null): Promise<void> {
   const services = state && context.config.features['service-logs'] ? state.services : [];
@@ -13,11 +14,16 @@ export async function cleanupJob(context: HookContext, state: HookState | null):
   // Not in a group of its own: the service log groups print meanwhile, and groups do not nest.
   const printed = printServiceLogs(context, services, logs);
   const ours = (await logs).filter((log) => log.id !== null);
-  await removeLabelled(context, `dockhand.runner=${context.runnerId}`, {
-    images: context.config.features['remove-built-images'],
-    // A service is removed once its own logs are read; everything else at once.
-    notBefore: new Map(ours.map((log) => [log.id as string, log.text])),
-  });
+  try {
+    await removeLabelled(context, `dockhand.runner=${context.runnerId}`, {
+      images: context.config.features['remove-built-images'],
+      // A service is removed once its own logs are read; everything else at once.
+      notBefore: new Map(ours.map((log) => [log.id as string, log.text])),
+    });
+  } finally {
+    // The job is over: its state's key goes, whatever could not be removed (the next prepare_job retries).
+    removeStateKey(stateKeyFile(context.config.privateBase, context.runnerId));
+  }
   await printed;
   context.log.info("Removed this job's containers, network and built images");
 }

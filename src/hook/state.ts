@@ -1,13 +1,13 @@
 // What prepare_job learns and later calls need, saved by the runner between calls (the response's state).
 // The runner keeps it in memory, but it travels through the response file in `_work/_temp`, which any
 // job process can replace: a forged state would point steps and cleanup_job at another runner's
-// containers. So the state carries an HMAC made with this runner's key (kept outside `_work`), and a
-// state that does not verify is never acted on.
+// containers. So the state carries an HMAC made with a key of this runner's job (kept outside `_work`),
+// and a state that does not verify is never acted on.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import type { HookCommand } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
-import { readStateKey } from './state-key';
+import { makeStateKey, readStateKey } from './state-key';
 
 const stateSchema = v.object({
   version: v.literal(1),
@@ -50,8 +50,9 @@ function signedText(state: UnsignedState): string {
 const macOf = (state: UnsignedState, key: Buffer) =>
   createHmac('sha256', key).update(signedText(state)).digest('hex');
 
+/** Signs a new job's state with a new key. */
 export function signState(state: UnsignedState, keyFile: string): HookState {
-  return { ...state, mac: macOf(state, readStateKey(keyFile, true)) };
+  return { ...state, mac: macOf(state, makeStateKey(keyFile)) };
 }
 
 /**
@@ -82,7 +83,7 @@ function verify(state: HookState, trust: StateTrust): void {
     throw new Error(
       `the saved state belongs to runner ${state.runnerId}, not to this one (${trust.runnerId}): a job process replaced a response file`,
     );
-  const expected = Buffer.from(macOf(state, readStateKey(trust.keyFile, false)), 'hex');
+  const expected = Buffer.from(macOf(state, readStateKey(trust.keyFile)), 'hex');
   const given = Buffer.from(state.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw new Error(

@@ -2,7 +2,7 @@
 // calls. These tests do what such a step would do, at the moments it could, against the real hook on the
 // real stack: the hook writes through nothing it did not create and acts on no container that is not its own.
 import { execFileSync } from 'node:child_process';
-import { linkSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, statSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineApi } from '../../src/docker/engine-api';
@@ -10,6 +10,7 @@ import { removeObject } from '../../src/docker/engine-objects';
 import { createJobLog } from '../../src/protocol/job-log';
 import { jobCalls, jobContainer, serviceContainer } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
+import { stateKeyFile } from '../../src/hook/state-key';
 import {
   containersLabelled,
   docker,
@@ -95,7 +96,11 @@ describe('hook, a response file replaced by the job', () => {
     expect(prepare.exitCode, runner.output()).toBe(0);
     expect(prepare.response?.state).toBeTruthy();
     expect(readFileSync(victim.file, 'utf8')).toBe('');
+    // The key that signed the state is outside _work, 0600, and goes with the job.
+    const keyFile = stateKeyFile(path.join(runner.root, 'private'), runnerIdOf(runner.replayer.layout.temp));
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect((await runner.replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
+    expect(existsSync(keyFile)).toBe(false);
   });
 });
 

@@ -63,6 +63,14 @@ describe('saved state', () => {
     expect(() => readState(foreign, trust)).toThrow(/does not carry this runner's signature/);
   });
 
+  it("makes a new key for each job: an earlier job's state no longer verifies", () => {
+    const { trust } = trustIn(makeTempDir('dockhand-state-'));
+    const earlier = signState(unsigned, trust.keyFile);
+    const later = signState({ ...unsigned, jobId: 'k' }, trust.keyFile);
+    expect(readState(later, trust)).toEqual(later);
+    expect(() => readState(earlier, trust)).toThrow(/does not carry this runner's signature/);
+  });
+
   it('lets cleanup_job go on without a forged state, saying why', () => {
     const { trust, lines } = trustIn(makeTempDir('dockhand-state-'), 'cleanup_job');
     const forged = { ...signState(unsigned, trust.keyFile), jobId: 'other' };
@@ -79,7 +87,9 @@ describe('saved state', () => {
     chmodSync(trust.keyFile, 0o644);
     expect(() => readState(state, trust)).toThrow(/is not a 32-byte file of this user with mode 0600/);
     const missing = { ...trust, keyFile: path.join(dir, 'none.key') };
-    expect(() => readState(state, missing)).toThrow(/is gone: it is made by prepare_job; re-run the job/);
+    expect(() => readState(state, missing)).toThrow(
+      /is gone: prepare_job makes it and cleanup_job removes it; re-run the job/,
+    );
     const short = path.join(dir, 'short.key');
     writeFileSync(short, 'x', { mode: 0o600 });
     expect(() => readState(state, { ...trust, keyFile: short })).toThrow(/is not a 32-byte file/);
