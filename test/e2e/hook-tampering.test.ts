@@ -11,16 +11,8 @@ import { createJobLog } from '../../src/protocol/job-log';
 import { jobCalls, jobContainer, serviceContainer } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
 import { stateKeyFile } from '../../src/hook/state-key';
-import {
-  containersLabelled,
-  docker,
-  ecr,
-  networksLabelled,
-  stack,
-  testRunner,
-  type SavedState,
-  type TestRunner,
-} from './hook-support';
+import { containersLabelled, docker, ecr, networksLabelled, testRunner } from './hook-support';
+import type { SavedState, TestRunner } from './hook-support';
 
 let runner: TestRunner | undefined;
 afterEach(() => {
@@ -38,64 +30,61 @@ const shellJob = (r: TestRunner) => ({
   services: [],
 });
 
+/** A runner whose response file a job process replaces (`put` makes the new one) before each call. */
+function replacingResponseFile(put: (file: string) => void): TestRunner {
+  return testRunner(
+    {},
+    {
+      onResponseFile: (file, moment) => {
+        if (moment !== 'created') return;
+        rmSync(file);
+        put(file);
+      },
+    },
+  );
+}
+
+/** A runner whose response file a job process replaces with a link (`link`: a symlink or a hard link) to a file of the runner user's. */
+function linkingResponseFile(
+  link: (target: string, file: string) => void,
+  content: string,
+): { linking: TestRunner; victim: string } {
+  const victim = { file: '' };
+  const linking = replacingResponseFile((file) => link(victim.file, file));
+  victim.file = path.join(linking.root, 'victim');
+  writeFileSync(victim.file, content);
+  return { linking, victim: victim.file };
+}
+
 describe('hook, a response file replaced by the job', () => {
   it('refuses a symlink in place of the response file and leaves its target alone', async () => {
-    const victim = { file: '' };
-    runner = testRunner(
-      {},
-      {
-        onResponseFile: (file, moment) => {
-          if (moment !== 'created') return;
-          rmSync(file);
-          symlinkSync(victim.file, file);
-        },
-      },
-    );
-    victim.file = path.join(runner.root, 'victim');
-    writeFileSync(victim.file, 'the runner user owns this\n');
+    const { linking, victim } = linkingResponseFile(symlinkSync, 'the runner user owns this\n');
+    runner = linking;
     const prepare = await runner.replayer.prepareJob(shellJob(runner));
     expect(prepare.exitCode).not.toBe(0);
     expect(runner.output()).toMatch(
       /^::error::dockhand prepare_job: the response file .*\.json is a symlink, not the file the runner created/m,
     );
-    expect(readFileSync(victim.file, 'utf8')).toBe('the runner user owns this\n');
+    expect(readFileSync(victim, 'utf8')).toBe('the runner user owns this\n');
   });
 
   it('refuses a FIFO in place of the response file without blocking on it', async () => {
-    runner = testRunner(
-      {},
-      {
-        onResponseFile: (file, moment) => {
-          if (moment !== 'created') return;
-          rmSync(file);
-          execFileSync('mkfifo', [file]);
-        },
-      },
-    );
+    runner = replacingResponseFile((file) => {
+      execFileSync('mkfifo', [file]);
+    });
     const cleanup = await runner.replayer.cleanupJob();
     expect(cleanup.exitCode).not.toBe(0);
     expect(runner.output()).toMatch(/^::error::dockhand cleanup_job: the response file .* is a FIFO/m);
   });
 
   it('writes a new file in place of the one the runner created, never into a file linked there', async () => {
-    const victim = { file: '' };
-    runner = testRunner(
-      {},
-      {
-        onResponseFile: (file, moment) => {
-          if (moment !== 'created') return;
-          rmSync(file);
-          // A hard link is a regular file: only not writing through the path keeps its target whole.
-          linkSync(victim.file, file);
-        },
-      },
-    );
-    victim.file = path.join(runner.root, 'victim');
-    writeFileSync(victim.file, '');
+    // A hard link is a regular file: only not writing through the path keeps its target whole.
+    const { linking, victim } = linkingResponseFile(linkSync, '');
+    runner = linking;
     const prepare = await runner.replayer.prepareJob(shellJob(runner));
     expect(prepare.exitCode, runner.output()).toBe(0);
     expect(prepare.response?.state).toBeTruthy();
-    expect(readFileSync(victim.file, 'utf8')).toBe('');
+    expect(readFileSync(victim, 'utf8')).toBe('');
     // The key that signed the state is outside _work, 0600, and goes with the job.
     const keyFile = stateKeyFile(path.join(runner.root, 'private'), runnerIdOf(runner.replayer.layout.temp));
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
@@ -104,10 +93,18 @@ describe('hook, a response file replaced by the job', () => {
   });
 });
 
-/** Rewrites the state in a response file, as a job process that replaced the file would. */
-function forgeState(file: string, change: (state: SavedState) => SavedState): void {
-  const response = JSON.parse(readFileSync(file, 'utf8')) as { state: SavedState };
-  writeFileSync(file, JSON.stringify({ ...response, state: change(response.state) }));
+/** A runner whose prepare_job response gets its state changed once the hook exited, as a job process could. */
+function forgingState(change: (state: SavedState) => SavedState): TestRunner {
+  return testRunner(
+    {},
+    {
+      onResponseFile: (file, moment, command) => {
+        if (moment !== 'exited' || command !== 'prepare_job') return;
+        const response = JSON.parse(readFileSync(file, 'utf8')) as { state: SavedState };
+        writeFileSync(file, JSON.stringify({ ...response, state: change(response.state) }));
+      },
+    },
+  );
 }
 
 describe('hook, a state forged through the response file', () => {
@@ -138,19 +135,11 @@ describe('hook, a state forged through the response file', () => {
     const theirs = await victimJob();
     // The victim's service logs its secret.
     docker('exec', theirs.services[0]!.id, 'sh', '-c', 'echo $SECRET_LOG > /proc/1/fd/1');
-    runner = testRunner(
-      {},
-      {
-        onResponseFile: (file, moment, command) => {
-          if (moment === 'exited' && command === 'prepare_job')
-            forgeState(file, (state) => ({
-              ...state,
-              container: theirs.container,
-              services: theirs.services,
-            }));
-        },
-      },
-    );
+    runner = forgingState((state) => ({
+      ...state,
+      container: theirs.container,
+      services: theirs.services,
+    }));
     expect((await runner.replayer.prepareJob(shellJob(runner))).exitCode, runner.output()).toBe(0);
     const cleanup = await runner.replayer.cleanupJob();
     expect(cleanup.exitCode, runner.output()).toBe(0);
@@ -170,15 +159,7 @@ describe('hook, a state forged through the response file', () => {
 
   it("runs no step in another runner's job container", async () => {
     const theirs = await victimJob();
-    runner = testRunner(
-      {},
-      {
-        onResponseFile: (file, moment, command) => {
-          if (moment === 'exited' && command === 'prepare_job')
-            forgeState(file, (state) => ({ ...state, container: theirs.container }));
-        },
-      },
-    );
+    runner = forgingState((state) => ({ ...state, container: theirs.container }));
     const job = jobCalls(runner.replayer, { container: { image: ecr('dockhand/shell:1') } });
     expect((await job.prepare()).exitCode, runner.output()).toBe(0);
     const step = await job.step({ kind: 'script', script: 'echo ran in $HOSTNAME' });
@@ -191,18 +172,10 @@ describe('hook, a state forged through the response file', () => {
   });
 
   it('removes its own job container once when the state names it by a short id', async () => {
-    runner = testRunner(
-      {},
-      {
-        onResponseFile: (file, moment, command) => {
-          if (moment === 'exited' && command === 'prepare_job')
-            forgeState(file, (state) => ({
-              ...state,
-              container: { ...state.container!, id: state.container!.id.slice(0, 12) },
-            }));
-        },
-      },
-    );
+    runner = forgingState((state) => ({
+      ...state,
+      container: { ...state.container!, id: state.container!.id.slice(0, 12) },
+    }));
     expect((await runner.replayer.prepareJob(shellJob(runner))).exitCode, runner.output()).toBe(0);
     expect((await runner.replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
     expect(containersLabelled(`dockhand.runner=${runnerIdOf(runner.replayer.layout.temp)}`)).toEqual([]);
@@ -220,7 +193,7 @@ describe('hook, removing what is already being removed', () => {
       '--detach',
       '--label',
       'dockhand.test=removal',
-      stack.localImages.shell,
+      ecr('dockhand/shell:1'),
       'sleep',
       '300',
     );

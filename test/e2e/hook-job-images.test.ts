@@ -1,8 +1,10 @@
-// Service logs at cleanup_job are whatever a service printed: they must reach the job log as text (no
-// annotation, no mask, no group), and a service that logs a lot must not grow the hook with it.
+// What a job's images decide reaches the hook: a job container's /etc/os-release (read for the Alpine
+// check) and services' logs (printed at cleanup_job). /dev/zero or a FIFO as os-release must neither grow
+// nor hang the hook; a service log must reach the job log as text (no annotation, no mask, no group), and
+// a service that logs a lot must not grow the hook with it.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { JobLog } from '../../src/cli/run/job-log';
-import { serviceContainer } from '../../src/replay';
+import { jobContainer, serviceContainer } from '../../src/replay';
 import { removeTempDirs } from '../support/temp';
 import {
   buildShellImage,
@@ -90,4 +92,32 @@ describe('hook, service logs', () => {
     expect(output.match(/^ ?END-OF-LOG$/gm)).toHaveLength(2);
     expect(output).not.toMatch(/^ ?0 x+$/m);
   });
+});
+
+describe('hook, the Alpine check', () => {
+  it.each([
+    // Read to 8 KB: zeros, not an ID=alpine line.
+    ['/dev/zero', 'ln -sf /dev/zero /etc/os-release', null],
+    ['a FIFO', 'rm /etc/os-release && mkfifo /etc/os-release', 'gave no end in 10 s: left unread'],
+  ])(
+    'takes a job container whose os-release is %s as not Alpine, in bounded time and memory',
+    async (name, run, why) => {
+      const image = buildShellImage(`dockhand-e2e-os-release/${name.replace(/\W/g, '').toLowerCase()}:1`, [
+        `RUN ${run}`,
+      ]);
+      const node = measuringNode();
+      runner = testRunner({ RUNNER_DEBUG: '1' }, { nodePath: node.nodePath });
+      const container = jobContainer({ image }, runner.replayer.layout);
+      try {
+        const prepare = await runner.replayer.prepareJob({ container, services: [] });
+        expect(prepare.exitCode, runner.output()).toBe(0);
+        expect(prepare.response?.isAlpine).toBe(false);
+        expect((node.peaksKb()[0] ?? 0) / 1024).toBeLessThan(150);
+        if (why) expect(runner.output()).toContain(`::debug::taking the job container as not Alpine: `);
+        if (why) expect(runner.output()).toContain(why);
+      } finally {
+        expect((await runner.replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
+      }
+    },
+  );
 });
