@@ -57,20 +57,13 @@ export function signState(state: UnsignedState, keyFile: string): HookState {
 
 /**
  * The saved state, or null when there is none (no prepare_job, or one that failed before saving it). A
- * state this runner's hook did not sign fails the call; cleanup_job goes on without it, by labels only.
+ * state this runner's hook did not sign, or cannot read, fails the call; cleanup_job goes on without it,
+ * by labels only (a job in flight while dockhand is upgraded is still cleaned up).
  */
 export function readState(raw: unknown, trust: StateTrust): HookState | null {
   if (raw === null || raw === undefined) return null;
-  const parsed = v.safeParse(stateSchema, raw);
-  if (!parsed.success) {
-    throw new Error(
-      `invalid hook state at ${v.getDotPath(parsed.issues[0]) ?? 'state'}: it was not written by this version of dockhand; re-run the job`,
-    );
-  }
-  const state = parsed.output;
   try {
-    verify(state, trust);
-    return state;
+    return verified(raw, trust);
   } catch (error) {
     if (trust.command !== 'cleanup_job') throw error;
     trust.log.warning(`${(error as Error).message}; removing only what carries this runner's label`);
@@ -78,7 +71,14 @@ export function readState(raw: unknown, trust: StateTrust): HookState | null {
   }
 }
 
-function verify(state: HookState, trust: StateTrust): void {
+function verified(raw: unknown, trust: StateTrust): HookState {
+  const parsed = v.safeParse(stateSchema, raw);
+  if (!parsed.success) {
+    throw new Error(
+      `invalid hook state at ${v.getDotPath(parsed.issues[0]) ?? 'state'}: it was not written by this version of dockhand; re-run the job`,
+    );
+  }
+  const state = parsed.output;
   if (state.runnerId !== trust.runnerId)
     throw new Error(
       `the saved state belongs to runner ${state.runnerId}, not to this one (${trust.runnerId}): a job process replaced a response file`,
@@ -87,8 +87,9 @@ function verify(state: HookState, trust: StateTrust): void {
   const given = Buffer.from(state.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw new Error(
-      "the saved state does not carry this runner's signature (a job process replaced a response file); nothing was done with it",
+      "the saved state does not carry this runner's signature (a job process replaced a response file)",
     );
+  return state;
 }
 
 export function labelsFor(runnerId: string, jobId: string | null): Record<string, string> {

@@ -71,6 +71,12 @@ describe('saved state', () => {
     expect(() => readState(earlier, trust)).toThrow(/does not carry this runner's signature/);
   });
 
+  it('lets cleanup_job go on without a state of another version of dockhand', () => {
+    const { trust, lines } = trustIn(makeTempDir('dockhand-state-'), 'cleanup_job');
+    expect(readState({ version: 1, runnerId: 'r' }, trust)).toBeNull();
+    expect(lines.join('')).toMatch(/^::warning::invalid hook state at jobId: .*; removing only what carries/);
+  });
+
   it('lets cleanup_job go on without a forged state, saying why', () => {
     const { trust, lines } = trustIn(makeTempDir('dockhand-state-'), 'cleanup_job');
     const forged = { ...signState(unsigned, trust.keyFile), jobId: 'other' };
