@@ -63,6 +63,9 @@ export class EngineApi {
     const execId = created?.Id ?? '';
     const feed = frameReader((name, payload) => output[name](payload));
     await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, [], feed, signal);
+    // Stopped from here: the process may still run, and its exit code is not waited for.
+    if (signal?.aborted)
+      throw new EngineError(`the exec in container ${containerId} was stopped before it ended`);
     return this.execExitCode(execId).catch((error: Error) => {
       // The output ended but the daemon no longer knows the exec: it stopped or restarted meanwhile.
       throw new Error(`the exec in container ${containerId} ended without an exit code: ${error.message}`, {
@@ -71,16 +74,18 @@ export class EngineApi {
     });
   }
 
-  /** A container's logs (both streams, as `docker logs --details` shows them), demultiplexed unless it has a TTY. */
-  async logs(containerId: string, tty: boolean): Promise<string> {
-    const reply = await this.request(
+  /**
+   * A container's logs (both streams, as `docker logs --details` shows them), demultiplexed unless it has a
+   * TTY, to `onChunk` as they come: a service can log gigabytes, so nothing here keeps them.
+   */
+  async logs(containerId: string, tty: boolean, onChunk: (chunk: Buffer) => void): Promise<void> {
+    await this.request(
       'GET',
       `/containers/${encodeURIComponent(containerId)}/logs?stdout=1&stderr=1&details=1`,
+      undefined,
+      [],
+      tty ? onChunk : frameReader((_, payload) => onChunk(payload)),
     );
-    if (tty) return reply.body.toString('utf8');
-    const chunks: Buffer[] = [];
-    frameReader((_, payload) => chunks.push(payload))(reply.body);
-    return Buffer.concat(chunks).toString('utf8');
   }
 
   /**

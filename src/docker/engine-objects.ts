@@ -12,6 +12,8 @@ const LIST_PATHS: Record<ObjectKind, string> = {
 };
 
 const NOT_FOUND = 404;
+/** A forced container removal answers 409 only when another removal of it is already under way. */
+const REMOVAL_IN_PROGRESS = 409;
 
 /** Ids of every object of a kind carrying the label (`name=value`). */
 export async function idsByLabel(engine: EngineApi, kind: ObjectKind, label: string): Promise<string[]> {
@@ -23,9 +25,9 @@ export async function idsByLabel(engine: EngineApi, kind: ObjectKind, label: str
 export async function inspectContainer(
   engine: EngineApi,
   id: string,
-): Promise<ContainerFacts & { tty: boolean }> {
+): Promise<ContainerFacts & { tty: boolean; labels: Record<string, string> }> {
   const entry = (await engine.json<InspectEntry>('GET', `/containers/${encodeURIComponent(id)}/json`)) ?? {};
-  return { ...containerFactsOf(entry), tty: entry.Config?.Tty === true };
+  return { ...containerFactsOf(entry), tty: entry.Config?.Tty === true, labels: entry.Config?.Labels ?? {} };
 }
 
 export async function startContainer(engine: EngineApi, id: string): Promise<void> {
@@ -33,7 +35,7 @@ export async function startContainer(engine: EngineApi, id: string): Promise<voi
   await engine.json('POST', `/containers/${encodeURIComponent(id)}/start`, undefined, [304]);
 }
 
-/** Removes an object; one that is already gone counts as removed. */
+/** Removes an object; one that is already gone, or a container already being removed, counts as removed. */
 export async function removeObject(engine: EngineApi, kind: ObjectKind, id: string): Promise<void> {
   const target = encodeURIComponent(id);
   const path =
@@ -42,7 +44,12 @@ export async function removeObject(engine: EngineApi, kind: ObjectKind, id: stri
       : kind === 'network'
         ? `/networks/${target}`
         : `/images/${target}?force=1`;
-  await engine.json('DELETE', path, undefined, [NOT_FOUND]);
+  await engine.json(
+    'DELETE',
+    path,
+    undefined,
+    kind === 'container' ? [NOT_FOUND, REMOVAL_IN_PROGRESS] : [NOT_FOUND],
+  );
 }
 
 /** Ids of the containers with an endpoint on a network (running ones: a created container has none yet). */
@@ -66,14 +73,44 @@ export async function disconnectContainer(
   });
 }
 
-/** Runs a short command in a container and keeps its output (stdout and stderr, in order). */
+export interface CaptureBounds {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
+/**
+ * Runs a short command in a container and keeps its output (stdout and stderr, in order). The container
+ * is the job's to shape, so both the output kept and the wait are bounded: past either, the exec is left
+ * (its process may go on in the container until it is removed) and this rejects.
+ */
 export async function execCaptured(
   engine: EngineApi,
   id: string,
   command: string[],
+  bounds: CaptureBounds,
 ): Promise<{ exitCode: number; output: string }> {
+  const stop = new AbortController();
+  let why = '';
+  const abandon = (reason: string) => {
+    why = reason;
+    stop.abort();
+  };
   const chunks: Buffer[] = [];
-  const keep = (chunk: Buffer) => void chunks.push(Buffer.from(chunk));
-  const exitCode = await engine.exec(id, { command, env: [] }, { stdout: keep, stderr: keep });
-  return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
+  let size = 0;
+  const keep = (chunk: Buffer) => {
+    if (stop.signal.aborted) return;
+    chunks.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size > bounds.maxBytes) abandon(`more than ${bounds.maxBytes} bytes of output`);
+  };
+  const timer = setTimeout(() => abandon(`no end in ${bounds.timeoutMs / 1000} s`), bounds.timeoutMs);
+  try {
+    const exitCode = await engine.exec(id, { command, env: [] }, { stdout: keep, stderr: keep }, stop.signal);
+    return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
+  } catch (error) {
+    if (!stop.signal.aborted) throw error;
+    throw new Error(`\`${command.join(' ')}\` in container ${id} gave ${why}: left unread`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -19,6 +19,7 @@ export interface InspectEntry {
   State?: { Status?: string; Health?: { Status?: string } | null };
   Config?: {
     Env?: string[] | null;
+    Labels?: Record<string, string> | null;
     Tty?: boolean;
     Healthcheck?: { Test?: string[] | null } | null;
     Shell?: string[] | null;

@@ -1,24 +1,29 @@
 // cleanup_job: print each service's logs, then remove this runner's containers, network and built images
-// (found by label: Dockerfile actions label what they build). Works from state and from labels, so it
-// is idempotent and also cleans up after a failed prepare_job.
+// (found by label: Dockerfile actions label what they build). Works from labels, so it is idempotent and
+// also cleans up after a failed prepare_job; the state only says which containers were services, and a
+// container is read only when it carries this runner's label.
 import type { HookContext } from './context';
 import { removeLabelled } from './remove-labelled';
 import { fetchServiceLogs, printServiceLogs } from './service-logs';
 import type { HookState } from './state';
+import { removeStateKey, stateKeyFile } from './state-key';
 
 export async function cleanupJob(context: HookContext, state: HookState | null): Promise<void> {
   const services = state && context.config.features['service-logs'] ? state.services : [];
   const logs = fetchServiceLogs(context, services);
   // Not in a group of its own: the service log groups print meanwhile, and groups do not nest.
   const printed = printServiceLogs(context, services, logs);
-  await removeLabelled(context, `dockhand.runner=${context.runnerId}`, {
-    images: context.config.features['remove-built-images'],
-    containerIds: [state?.container?.id, ...(state?.services ?? []).map((s) => s.id)].filter(
-      (id): id is string => Boolean(id),
-    ),
-    // A service is removed once its own logs are read; everything else at once.
-    notBefore: new Map(services.map((service, index) => [service.id, logs[index] as Promise<string>])),
-  });
+  const ours = (await logs).filter((log) => log.id !== null);
+  try {
+    await removeLabelled(context, `dockhand.runner=${context.runnerId}`, {
+      images: context.config.features['remove-built-images'],
+      // A service is removed once its own logs are read; everything else at once.
+      notBefore: new Map(ours.map((log) => [log.id as string, log.text])),
+    });
+  } finally {
+    // The job is over: its state's key goes, whatever could not be removed (the next prepare_job retries).
+    removeStateKey(stateKeyFile(context.config.privateBase, context.runnerId));
+  }
   await printed;
   context.log.info("Removed this job's containers, network and built images");
 }

@@ -25,6 +25,8 @@ export interface HookConfig {
   features: FeatureSet;
   debug: boolean;
   healthTimeoutMs: number;
+  /** How much of each service's log cleanup_job prints: its end, this many bytes at most. */
+  serviceLogMaxBytes: number;
   pullAttempts: number;
   pullTimeoutMs: number;
   retryBaseDelayMs: number;
@@ -136,6 +138,7 @@ export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
     features: parseFeatures(env.HOOK_FEATURES),
     debug: env.RUNNER_DEBUG === '1',
     healthTimeoutMs: positiveNumber(env, 'HOOK_HEALTH_TIMEOUT_SECONDS', 300) * 1000,
+    serviceLogMaxBytes: Math.round(positiveNumber(env, 'HOOK_SERVICE_LOG_MAX_MB', 4) * 1024 * 1024),
     pullAttempts: Math.round(positiveNumber(env, 'HOOK_PULL_ATTEMPTS', 3)),
     pullTimeoutMs: positiveNumber(env, 'HOOK_PULL_TIMEOUT_SECONDS', 600) * 1000,
     retryBaseDelayMs: positiveNumber(env, 'HOOK_RETRY_BASE_MS', 1000),

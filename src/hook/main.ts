@@ -12,7 +12,7 @@ import type {
   RunContainerStepArgs,
   RunScriptStepArgs,
 } from '../protocol/hook-types';
-import { writeHookResponse } from '../protocol/hook-response';
+import { checkResponseFile, writeHookResponse } from '../protocol/hook-response';
 import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
 import { cleanupJob } from './cleanup-job';
 import { hookConfigFromEnv, runnerIdOf, type HookSystem } from './config';
@@ -21,6 +21,7 @@ import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
 import { readState, type HookState } from './state';
+import { stateKeyFile } from './state-key';
 import { StepFailedError } from './step-process';
 
 export interface HookProcess {
@@ -52,6 +53,7 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
   try {
     const input = parseHookInput(io.stdin);
     command = input.command;
+    checkResponseFile(input.responseFile);
     const config = hookConfigFromEnv(io.env, io.system);
     const log = createJobLog(io.stdout, config.debug);
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
@@ -60,7 +62,8 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     for (const dir of sweepStalePrivateDirs(config.privateBase, runnerId))
       log.debug(`removed ${dir}, left behind by a hook that was killed`);
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
-    const state = readState(input.state);
+    const keyFile = stateKeyFile(config.privateBase, runnerId);
+    const state = readState(input.state, { runnerId, keyFile, command: input.command, log });
     const engine = new EngineApi(
       engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
       log,

@@ -12,7 +12,8 @@ import { waitForHealthy } from './health';
 import { settlePulls, startPulls, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
-import { labelsFor, type HookState } from './state';
+import { labelsFor, signState } from './state';
+import { stateKeyFile } from './state-key';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -33,7 +34,7 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
     log.debug('prepare_job failed: removing the containers and network it created');
     await removeLabelled(context, `dockhand.job=${plan.jobId}`, {
       images: false,
-      containerIds: created,
+      createdIds: created,
     }).catch((cleanupError: unknown) =>
       log.warning(`rollback incomplete (cleanup_job will retry): ${(cleanupError as Error).message}`),
     );
@@ -99,15 +100,18 @@ async function startJob(
   printContainers(context, containers, facts, pullSeconds);
   const jobPath =
     (jobId && envValue(facts.find((fact) => fact.id === jobId)?.env ?? [], 'PATH')) || DEFAULT_PATH;
-  const state: HookState = {
-    version: 1,
-    runnerId: context.runnerId,
-    jobId: plan.jobId,
-    network: plan.network,
-    container: jobId ? { id: jobId, path: jobPath } : null,
-    services,
-    apiVersion: await context.engine.version(),
-  };
+  const state = signState(
+    {
+      version: 1,
+      runnerId: context.runnerId,
+      jobId: plan.jobId,
+      network: plan.network,
+      container: jobId ? { id: jobId, path: jobPath } : null,
+      services,
+      apiVersion: await context.engine.version(),
+    },
+    stateKeyFile(context.config.privateBase, context.runnerId),
+  );
   const portsOf = (id: string) => facts.find((fact) => fact.id === id)?.ports ?? {};
   return {
     state,
@@ -150,10 +154,20 @@ async function createContainer(
   });
 }
 
+/** os-release is a few hundred bytes; the image decides what is really there (/dev/zero, a FIFO). */
+const OS_RELEASE_BOUNDS = { maxBytes: 8192, timeoutMs: 10_000 };
+
 async function detectAlpine(context: HookContext, id: string): Promise<boolean> {
-  // A job container that is not running cannot be asked; the health wait beside this reports it, logs and all.
-  const result = await execCaptured(context.engine, id, ['cat', '/etc/os-release']).catch(() => null);
-  return result?.exitCode === 0 && isAlpineOsRelease(result.output);
+  // A job container that is not running cannot be asked; the health wait beside this reports it, logs and
+  // all. Anything odd is "not Alpine", as for the runner, whose own check finds no `ID=...alpine` line.
+  try {
+    const command = ['head', '-c', String(OS_RELEASE_BOUNDS.maxBytes), '/etc/os-release'];
+    const result = await execCaptured(context.engine, id, command, OS_RELEASE_BOUNDS);
+    return result.exitCode === 0 && isAlpineOsRelease(result.output);
+  } catch (error) {
+    context.log.debug(`taking the job container as not Alpine: ${(error as Error).message}`);
+    return false;
+  }
 }
 
 function printContainers(

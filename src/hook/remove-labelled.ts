@@ -11,10 +11,10 @@ import type { HookContext } from './context';
 
 export interface RemoveOptions {
   images: boolean;
-  /** Ids known from state; removed even if their labels were somehow lost. */
-  containerIds?: string[];
   /** Containers whose removal waits for something (their logs being read), by id. */
   notBefore?: Map<string, Promise<unknown>>;
+  /** Full ids this very hook call created (prepare_job's rollback): removed whatever their labels say. */
+  createdIds?: string[];
 }
 
 export async function removeLabelled(
@@ -32,7 +32,9 @@ export async function removeLabelled(
   // while they are being removed rather than after them (~0.13 s of a ~0.73 s cleanup on the stack); each
   // container is removed once it is off (both at once, dockerd refuses one of the two).
   const detached = new Map(networks.map((network) => [network, detachAll(context, network, ready)]));
-  const containerIds = [...listedContainers, ...(options.containerIds ?? [])];
+  // What carries the label, by the full ids dockerd lists, and what this call created: never an id from
+  // the job's state, which could name another runner's container, or name one of ours twice.
+  const containerIds = [...new Set([...listedContainers, ...(options.createdIds ?? [])])];
   const containersGone = removeAll('container', containerIds, async (id) => {
     await ready(id);
     await Promise.allSettled(detached.values());

@@ -1,5 +1,13 @@
 // What prepare_job learns and later calls need, saved by the runner between calls (the response's state).
+// The runner keeps it in memory, but it travels through the response file in `_work/_temp`, which any
+// job process can replace: a forged state would point steps and cleanup_job at another runner's
+// containers. So the state carries an HMAC made with a key of this runner's job (kept outside `_work`),
+// and a state that does not verify is never acted on.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
+import type { HookCommand } from '../protocol/hook-types';
+import type { JobLog } from '../protocol/job-log';
+import { makeStateKey, readStateKey } from './state-key';
 
 const stateSchema = v.object({
   version: v.literal(1),
@@ -10,20 +18,78 @@ const stateSchema = v.object({
   services: v.array(v.object({ id: v.string(), alias: v.string(), image: v.string() })),
   /** The Engine API version prepare_job negotiated: later calls of the job need not ask the daemon again. */
   apiVersion: v.optional(v.pipe(v.string(), v.regex(/^1\.\d+$/))),
+  /** HMAC-SHA256 of the fields above (signedText), hex. */
+  mac: v.string(),
 });
 
 export type HookState = v.InferOutput<typeof stateSchema>;
+export type UnsignedState = Omit<HookState, 'mac'>;
 
-/** The saved state, or null when there is none (no prepare_job, or one that failed before saving it). */
-export function readState(raw: unknown): HookState | null {
+/** What a state is checked against: this runner, and the key file that signs its states. */
+export interface StateTrust {
+  runnerId: string;
+  keyFile: string;
+  command: HookCommand;
+  log: JobLog;
+}
+
+/** The fields in a fixed order: the runner may hand the state back with its members in another order. */
+function signedText(state: UnsignedState): string {
+  const { container, services } = state;
+  return JSON.stringify([
+    state.version,
+    state.runnerId,
+    state.jobId,
+    state.network,
+    container && [container.id, container.path],
+    services.map((service) => [service.id, service.alias, service.image]),
+    state.apiVersion ?? null,
+  ]);
+}
+
+const macOf = (state: UnsignedState, key: Buffer) =>
+  createHmac('sha256', key).update(signedText(state)).digest('hex');
+
+/** Signs a new job's state with a new key. */
+export function signState(state: UnsignedState, keyFile: string): HookState {
+  return { ...state, mac: macOf(state, makeStateKey(keyFile)) };
+}
+
+/**
+ * The saved state, or null when there is none (no prepare_job, or one that failed before saving it). A
+ * state this runner's hook did not sign, or cannot read, fails the call; cleanup_job goes on without it,
+ * by labels only (a job in flight while dockhand is upgraded is still cleaned up).
+ */
+export function readState(raw: unknown, trust: StateTrust): HookState | null {
   if (raw === null || raw === undefined) return null;
+  try {
+    return verified(raw, trust);
+  } catch (error) {
+    if (trust.command !== 'cleanup_job') throw error;
+    trust.log.warning(`${(error as Error).message}; removing only what carries this runner's label`);
+    return null;
+  }
+}
+
+function verified(raw: unknown, trust: StateTrust): HookState {
   const parsed = v.safeParse(stateSchema, raw);
   if (!parsed.success) {
     throw new Error(
       `invalid hook state at ${v.getDotPath(parsed.issues[0]) ?? 'state'}: it was not written by this version of dockhand; re-run the job`,
     );
   }
-  return parsed.output;
+  const state = parsed.output;
+  if (state.runnerId !== trust.runnerId)
+    throw new Error(
+      `the saved state belongs to runner ${state.runnerId}, not to this one (${trust.runnerId}): a job process replaced a response file`,
+    );
+  const expected = Buffer.from(macOf(state, readStateKey(trust.keyFile)), 'hex');
+  const given = Buffer.from(state.mac, 'hex');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new Error(
+      "the saved state does not carry this runner's signature (a job process replaced a response file)",
+    );
+  return state;
 }
 
 export function labelsFor(runnerId: string, jobId: string | null): Record<string, string> {

@@ -29,6 +29,11 @@ export interface ReplayerOptions {
   /** The node that runs the hook; `<root>/externals/node20/bin/node` by default, as the runner does. */
   nodePath?: string;
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
+  /**
+   * Called with each call's response file once the runner created it ('created') and once the hook exited,
+   * before the runner reads it ('exited'): where a job process could replace it (tests of that).
+   */
+  onResponseFile?: (file: string, moment: 'created' | 'exited', command: HookCommand) => void;
 }
 
 export interface HookCall<R = unknown> {
@@ -83,6 +88,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
   async function call<C extends HookCommand>(command: C, args: HookArgsByCommand[C]): Promise<HookCall> {
     const responseFile = path.join(layout.responses, `${randomUUID()}.json`);
     writeFileSync(responseFile, '');
+    options.onResponseFile?.(responseFile, 'created', command);
     const input: HookInput<C> = { command, responseFile, args, state };
     try {
       const result = await runProcess([node, options.hookPath], {
@@ -93,6 +99,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
         onStderr: (chunk) => options.onOutput?.(chunk, 'stderr'),
       });
       const ok = result.exitCode === 0;
+      options.onResponseFile?.(responseFile, 'exited', command);
       const response = ok ? parseResponseFile(readFileSync(responseFile, 'utf8')) : null;
       if (ok) state = nextState(response, state);
       return {

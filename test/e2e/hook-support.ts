@@ -1,11 +1,12 @@
 // What the hook's end-to-end tests share: a runner on the real stack, driven through the replayer, in
 // its own temp folder, with the host docker config and helper of the stack (the "helper path").
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createReplayer, type Replayer } from '../../src/replay';
+import { createReplayer, type Replayer, type ReplayerOptions } from '../../src/replay';
 import { distDir, loadStack, type Stack } from '../support/stack';
+import { makeTempDir } from '../support/temp';
 
 export const stack: Stack = loadStack();
 export const ecr = (image: string) => `${stack.registries.ecrUsEast1}/${image}`;
@@ -22,7 +23,7 @@ export interface TestRunner {
 /** A runner whose hook sees the stack's docker config and helper, plus `env` over it. */
 export function testRunner(
   env: Record<string, string> = {},
-  options: { runnerName?: string } = {},
+  options: Pick<ReplayerOptions, 'runnerName' | 'onResponseFile' | 'nodePath'> = {},
 ): TestRunner {
   const root = mkdtempSync(path.join(tmpdir(), 'dockhand-hook-e2e-'));
   let output = '';
@@ -39,6 +40,8 @@ export function testRunner(
       ...env,
     },
     onOutput: (chunk) => (output += chunk),
+    onResponseFile: options.onResponseFile,
+    nodePath: options.nodePath,
   });
   execFileSync('mkdir', ['-m', '0700', '-p', path.join(root, 'private')]);
   return {
@@ -69,4 +72,46 @@ export interface SavedState {
   container: { id: string; path: string } | null;
   services: Array<{ id: string; alias: string; image: string }>;
   apiVersion?: string;
+}
+
+const builtImages: string[] = [];
+
+/** Builds a local image from Dockerfile lines over the stack's shell image; `removeBuiltImages` removes it. */
+export function buildShellImage(tag: string, lines: string[]): string {
+  const dockerfile = [`FROM ${stack.localImages.shell}`, ...lines].join('\n');
+  execFileSync('docker', ['build', '--quiet', '--tag', tag, '-'], {
+    input: dockerfile,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  builtImages.push(tag);
+  return tag;
+}
+
+export function removeBuiltImages(): void {
+  const tags = builtImages.splice(0);
+  if (tags.length) docker('image', 'rm', ...tags);
+}
+
+/** A node for the hook that records each call's peak memory (maxRSS, KB) in `file`. */
+export function measuringNode(): { nodePath: string; peaksKb: () => number[] } {
+  const dir = makeTempDir('dockhand-rss-');
+  const file = path.join(dir, 'peaks');
+  const probe = path.join(dir, 'probe.js');
+  writeFileSync(file, '');
+  writeFileSync(
+    probe,
+    `process.on('exit', () => require('node:fs').appendFileSync(${JSON.stringify(file)}, process.resourceUsage().maxRSS + '\\n'));\n`,
+  );
+  const nodePath = path.join(dir, 'node');
+  writeFileSync(
+    nodePath,
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} --require ${JSON.stringify(probe)} "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return {
+    nodePath,
+    peaksKb: () => readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number),
+  };
 }

@@ -1,5 +1,6 @@
 // Renders a hook's output as a job log in a terminal: workflow commands (::group::, ::error:: ...) become
-// readable lines and values announced with ::add-mask:: are masked from then on, as the runner does.
+// readable lines and values announced with ::add-mask:: are masked from then on, as the runner does;
+// between ::stop-commands::<token> and ::<token>:: every line is text, as for the runner.
 
 const COMMAND = /^::([a-z-]+)(?: [^:]*)?::(.*)$/;
 
@@ -7,6 +8,7 @@ export class JobLog {
   private partial = '';
   private indent = '';
   private readonly masks: string[] = [];
+  private stopToken: string | null = null;
 
   constructor(private readonly write: (line: string) => void) {}
 
@@ -28,7 +30,14 @@ export class JobLog {
   }
 
   private render(line: string): void {
-    const command = COMMAND.exec(line);
+    // The runner finds a command after leading spaces too.
+    const command = COMMAND.exec(line.trimStart());
+    if (this.stopToken !== null) {
+      const resume = `::${this.stopToken}::`;
+      if (line.trimStart().toLowerCase().startsWith(resume)) this.stopToken = null;
+      else this.write(this.indent + this.mask(line));
+      return;
+    }
     if (command === null) {
       this.write(this.indent + this.mask(line));
       return;
@@ -52,6 +61,9 @@ export class JobLog {
         this.write(`${this.indent}Warning: ${this.mask(value)}`);
         return;
       case 'debug':
+        return;
+      case 'stop-commands':
+        if (value !== '') this.stopToken = value.toLowerCase();
         return;
       default:
         this.write(this.indent + this.mask(line));

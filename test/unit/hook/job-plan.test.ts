@@ -5,7 +5,6 @@ import { EngineApi } from '../../../src/docker/engine-api';
 import { hookConfigFromEnv } from '../../../src/hook/config';
 import type { HookContext } from '../../../src/hook/context';
 import { planJob } from '../../../src/hook/job-plan';
-import { readState } from '../../../src/hook/state';
 import { createJobLog } from '../../../src/protocol/job-log';
 import type { HookContainer } from '../../../src/protocol/hook-types';
 
@@ -94,34 +93,5 @@ describe('prepare_job plan', () => {
     ],
   ])('refuses bad input before anything is created %#', (args, message) => {
     expect(() => planJob(contextWith(), args)).toThrow(message);
-  });
-});
-
-describe('saved state', () => {
-  it('reads what prepare_job saved, and nothing at all as null', () => {
-    const state = {
-      version: 1,
-      runnerId: 'r',
-      jobId: 'j',
-      network: 'n',
-      container: { id: 'c', path: '/bin' },
-      services: [],
-    };
-    expect(readState(state)).toEqual(state);
-    expect(readState({ ...state, apiVersion: '1.41' })).toEqual({ ...state, apiVersion: '1.41' });
-    expect(readState(null)).toBeNull();
-  });
-
-  it('takes only an API version that can go into a request path as it is', () => {
-    const state = { version: 1, runnerId: 'r', jobId: 'j', network: null, container: null, services: [] };
-    expect(() => readState({ ...state, apiVersion: '1.41/../../containers' })).toThrow(
-      /^invalid hook state at apiVersion/,
-    );
-  });
-
-  it('refuses state it did not write, naming where', () => {
-    expect(() => readState({ version: 1, runnerId: 'r' })).toThrow(
-      /^invalid hook state at jobId: it was not written by this version of dockhand/,
-    );
   });
 });

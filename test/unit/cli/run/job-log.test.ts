@@ -27,6 +27,12 @@ describe('JobLog', () => {
       'late *** and ***',
     ]);
   });
+
+  it('shows commands as text between ::stop-commands::<token> and ::<token>::, as the runner does', () => {
+    expect(
+      render(['::stop-commands::ab12\n::error::not one\n  ::add-mask::x\n::AB12::\n  ::error::one\nx\n']),
+    ).toEqual(['::error::not one', '  ::add-mask::x', 'Error: one', 'x']);
+  });
 });
 
 describe('formatSummary', () => {
