@@ -1,7 +1,7 @@
 // Builds the three self-contained CommonJS bundles the runner and Docker start with a plain Node 20:
 // no node_modules beside them.
 import { build } from 'esbuild';
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 
 const entries = {
   hook: 'src/bin/hook.ts',
@@ -11,6 +11,8 @@ const entries = {
   // neither reads nor compiles the SDK (it is most of the code).
   'ecr-login-aws': 'src/ecr/api.ts',
 };
+
+const { version } = JSON.parse(await readFile('package.json', 'utf8'));
 
 await mkdir('dist', { recursive: true });
 await build({
@@ -25,6 +27,8 @@ await build({
   sourcemap: false,
   metafile: false,
   logLevel: 'warning',
+  // src/protocol/version.ts: every bundle says which release it is.
+  define: { DOCKHAND_VERSION: JSON.stringify(version) },
 });
 
 // Docker finds credential helpers as `docker-credential-<name>` on PATH; this launcher runs the bundle

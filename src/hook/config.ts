@@ -6,7 +6,7 @@ import path from 'node:path';
 import { dockerCliEnv, parseEnvPassthrough } from '../docker/cli-env';
 import { currentContextOf, dockerConfigDirOf } from '../docker/docker-config';
 import { engineEndpointOf, type EngineEndpoint } from '../docker/engine-endpoint';
-import { parseFeatures, type FeatureSet } from './features';
+import { jobFeaturesOf, type FeatureSet } from './features';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
 
 export interface HookConfig {
@@ -23,6 +23,8 @@ export interface HookConfig {
   networkDriver: string | null;
   serviceAliases: ServiceAliasRule[];
   features: FeatureSet;
+  /** Which feature rule chose `features`, for the job log; null when no rules are set. */
+  featuresReason: string | null;
   debug: boolean;
   healthTimeoutMs: number;
   pullAttempts: number;
@@ -78,6 +80,7 @@ export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: s
       "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
     );
   const cliEnv = dockerCliEnv(env, passthrough, dockerConfigDir);
+  const { features, reason: featuresReason } = jobFeaturesOf(env);
   return {
     dockerPath,
     dockerConfigDir,
@@ -87,7 +90,8 @@ export function hookConfigFromEnv(env: Env, system: { homedir: string; tmpdir: s
     privateBase: privateBaseOf(env, system.tmpdir),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,
     serviceAliases: parseServiceAliases(env.HOOK_SERVICE_ALIASES),
-    features: parseFeatures(env.HOOK_FEATURES),
+    features,
+    featuresReason,
     debug: env.RUNNER_DEBUG === '1',
     healthTimeoutMs: positiveNumber(env, 'HOOK_HEALTH_TIMEOUT_SECONDS', 300) * 1000,
     pullAttempts: Math.round(positiveNumber(env, 'HOOK_PULL_ATTEMPTS', 3)),

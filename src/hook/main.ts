@@ -13,6 +13,7 @@ import type {
 } from '../protocol/hook-types';
 import { writeHookResponse } from '../protocol/hook-response';
 import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
+import { VERSION } from '../protocol/version';
 import { cleanupJob } from './cleanup-job';
 import { hookConfigFromEnv, runnerIdOf } from './config';
 import type { HookContext } from './context';
@@ -53,10 +54,17 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     command = input.command;
     const config = hookConfigFromEnv(io.env, io.system);
     const log = createJobLog(io.stdout, config.debug);
+    log.debug(`dockhand ${VERSION} ${command}`);
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
     const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
     const state = readState(input.state);
+    if (config.featuresReason !== null) {
+      // Said once per job: at its first hook call (a Docker action without a job container has no prepare_job).
+      const first = command === 'prepare_job' || (command === 'run_container_step' && state === null);
+      if (first) log.info(config.featuresReason);
+      else log.debug(config.featuresReason);
+    }
     const engine = new EngineApi(
       engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
       log,
