@@ -53,6 +53,10 @@ if [ -n "$runner" ] && [ "$(id -u)" != 0 ]; then
   done
 fi
 [ -z "$node" ] && node=$(command -v node)
+if [ -z "$node" ] && [ "$*" = --version ]; then
+  echo "dockhand ${version}"
+  exit 0
+fi
 if [ -z "$node" ]; then
   echo "dockhand: no node to run with: run as the runner user with --runner <runner folder> (it uses the runner's Node), or put Node 20 or later on PATH" >&2
   exit 2

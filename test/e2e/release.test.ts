@@ -135,7 +135,11 @@ describe('the release tarball', () => {
   });
 
   it('says its version, and refuses as root to start the node of a runner folder', () => {
-    expect(dockhand(newRelease, ['--version'], undefined, `/usr/bin:/bin`).stdout).toBe(
+    expect(dockhand(newRelease, ['--version'], undefined, '/usr/bin:/bin').stdout).toBe(
+      `dockhand ${version}\n`,
+    );
+    // With no node at all, the command still says which release it is.
+    expect(dockhand(newRelease, ['--version'], undefined, pathWithoutNode()).stdout).toBe(
       `dockhand ${version}\n`,
     );
     scratch = makeScratchRunner('LANG=C.UTF-8\n');
