@@ -95,16 +95,12 @@ function readBounded(file: string): string {
   // O_NONBLOCK: a FIFO in place of the file must not hang the hook.
   const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile() || stat.size > MAX_RULES_FILE_BYTES) throw new Error('not a file of at most 64 KiB');
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < stat.size) {
-      const n = readSync(fd, buffer, read, stat.size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read).toString('utf8');
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    // One byte more than allowed tells a file that is too large, without reading it all.
+    const buffer = Buffer.alloc(MAX_RULES_FILE_BYTES + 1);
+    const size = readSync(fd, buffer, 0, buffer.length, 0);
+    if (size > MAX_RULES_FILE_BYTES) throw new Error('larger than 64 KiB');
+    return buffer.subarray(0, size).toString('utf8');
   } finally {
     closeSync(fd);
   }

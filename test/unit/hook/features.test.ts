@@ -110,7 +110,9 @@ describe('feature rules by repository', () => {
     expect(() => jobFeaturesOf({ HOOK_FEATURES_FILE: path.join(dir, 'missing.json') })).toThrow(
       /^HOOK_FEATURES_FILE .*missing\.json: ENOENT: no such file or directory.*; fix the file or unset it$/,
     );
-    expect(() => jobFeaturesOf({ HOOK_FEATURES_FILE: dir })).toThrow(/not a file of at most 64 KiB/);
+    expect(() => jobFeaturesOf({ HOOK_FEATURES_FILE: dir })).toThrow(/: not a regular file; fix the file/);
+    const large = rulesFile(' '.repeat(64 * 1024 + 1));
+    expect(() => jobFeaturesOf({ HOOK_FEATURES_FILE: large })).toThrow(/: larger than 64 KiB; fix the file/);
   });
 
   it('parses rules with spaces around them', () => {
