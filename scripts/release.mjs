@@ -31,8 +31,9 @@ if (!/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) {
 }
 const name = `dockhand-${version}`;
 
-// Run from a host's shell: the runner's own Node when --runner names a runner folder and dockhand is not
-// root, else node on PATH. Root never starts the runner folder's node: the runner user can replace it.
+// Run from a host's shell: the runner's own Node when --runner names a runner folder and dockhand runs as
+// that folder's owner, else node on PATH. Nobody else (root above all) starts the runner folder's node:
+// its owner can replace it.
 const COMMAND = `#!/bin/sh
 # dockhand ${version}: runs cli.js beside this file (also when reached through a symlink, as npm links it).
 self=$0
@@ -47,7 +48,7 @@ for argument in "$@"; do
   previous=$argument
 done
 node=
-if [ -n "$runner" ] && [ "$(id -u)" != 0 ]; then
+if [ -n "$runner" ] && [ "$(id -u)" = "$(stat -c %u -- "$runner" 2>/dev/null)" ]; then
   for version in node24 node20; do
     [ -x "$runner/externals/$version/bin/node" ] && { node=$runner/externals/$version/bin/node; break; }
   done
@@ -58,7 +59,7 @@ if [ -z "$node" ] && [ "$*" = --version ]; then
   exit 0
 fi
 if [ -z "$node" ]; then
-  echo "dockhand: no node to run with: run as the runner user with --runner <runner folder> (it uses the runner's Node), or put Node 20 or later on PATH" >&2
+  echo "dockhand: no node to run with: run as the runner folder's owner with --runner <runner folder> (it uses the runner's Node), or put Node 20 or later on PATH" >&2
   exit 2
 fi
 exec "$node" "$here/cli.js" "$@"

@@ -59,7 +59,7 @@ function pathWithoutNode(): string {
   const tools = path.join(work, 'tools');
   if (!existsSync(tools)) {
     mkdirSync(tools, { mode: 0o755 });
-    for (const tool of ['readlink', 'id']) {
+    for (const tool of ['readlink', 'id', 'stat']) {
       const found = execFileSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).trim();
       symlinkSync(found, path.join(tools, tool));
     }
@@ -134,7 +134,7 @@ describe('the release tarball', () => {
     expect(readFileSync(buildRelease(version))).toEqual(readFileSync(newTarball));
   });
 
-  it('says its version, and refuses as root to start the node of a runner folder', () => {
+  it("says its version, and starts a runner folder's node only as that folder's owner", () => {
     expect(dockhand(newRelease, ['--version'], undefined, '/usr/bin:/bin').stdout).toBe(
       `dockhand ${version}\n`,
     );
@@ -146,7 +146,15 @@ describe('the release tarball', () => {
     giveTo(user, scratch.runner);
     const asRoot = dockhand(newRelease, ['doctor', '--runner', scratch.runner], undefined, pathWithoutNode());
     expect(asRoot.status).toBe(2);
-    expect(asRoot.stderr).toMatch(/^dockhand: no node to run with: run as the runner user .*\n$/);
+    expect(asRoot.stderr).toMatch(/^dockhand: no node to run with: run as the runner folder's owner .*\n$/);
+    // Nor does another user, whom the runner user could otherwise run code as.
+    const other = dockhand(
+      newRelease,
+      ['doctor', '--runner', scratch.runner],
+      runnerUser('dockhand-other'),
+      pathWithoutNode(),
+    );
+    expect([other.status, other.stderr]).toEqual([asRoot.status, asRoot.stderr]);
   });
 
   it('installs from the unpacked tarball, upgrades in place, rolls back and uninstalls', () => {
