@@ -3,15 +3,19 @@ import { parseArgs } from 'node:util';
 import { UsageError, type CliConfig, type Output } from './context';
 import { AWS_PROBE_COMMAND, probeAwsCredentials } from './doctor/aws-probe';
 import { doctor } from './doctor/command';
-import { install, uninstall } from './install/command';
+import { VERSION } from '../protocol/version';
+import { install, rollback, uninstall } from './install/command';
 import { run } from './run/command';
 
-const USAGE = `usage: dockhand <command> [options]
+const USAGE = `usage: dockhand <command> [options]    (dockhand --version: which release this is)
 
 commands:
   install   --runner <dir> --registry <host>[=<helper>]... [--docker-config <dir>] [--force] [--dry-run]
-            set the runner up to use the dockhand hook and credential helpers
-            (--force: replace a credHelpers entry that names another helper)
+            set the runner up to use the dockhand hook and credential helpers, or upgrade it in place
+            (--force: replace a credHelpers entry that names another helper; an upgrade without
+            --registry keeps the registries already set up)
+  rollback  --runner <dir> [--dry-run]
+            put back the release the last upgrade replaced
   uninstall --runner <dir> [--dry-run]
             put back what install changed
   doctor    --runner <dir> [--json]
@@ -29,6 +33,7 @@ const OPTIONS = {
   job: { type: 'string' },
   hook: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
 } as const;
 
 function parse(argv: string[]) {
@@ -50,6 +55,10 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
   const [command, ...operands] = positionals;
   // Only `run` takes an operand: the workflow file.
   const [workflow, ...rest] = command === 'run' ? operands : [undefined, ...operands];
+  if (values.version) {
+    out.line(`dockhand ${VERSION}`);
+    return 0;
+  }
   if (values.help || command === undefined || command === 'help') {
     out.line(USAGE);
     return 0;
@@ -70,6 +79,9 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
         config,
         out,
       );
+      return 0;
+    case 'rollback':
+      rollback({ runner: required(values.runner, '--runner'), dryRun }, out);
       return 0;
     case 'uninstall':
       uninstall({ runner: required(values.runner, '--runner'), dryRun }, out);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { dockerCliEnv, parseEnvPassthrough } from '../docker/cli-env';
 import { currentContextOf, dockerConfigDirOf } from '../docker/docker-config';
 import { engineEndpointOf, type EngineEndpoint } from '../docker/engine-endpoint';
-import { parseFeatures, type FeatureSet } from './features';
+import { jobFeaturesOf, type FeatureSet } from './features';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
 
 export interface HookConfig {
@@ -23,6 +23,8 @@ export interface HookConfig {
   networkDriver: string | null;
   serviceAliases: ServiceAliasRule[];
   features: FeatureSet;
+  /** Which feature rule chose `features`, for the job log; null when no rules are set. */
+  featuresReason: string | null;
   debug: boolean;
   healthTimeoutMs: number;
   /** How much of each service's log cleanup_job prints: its end, this many bytes at most. */
@@ -126,6 +128,7 @@ export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
       "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
     );
   const cliEnv = dockerCliEnv(env, passthrough, dockerConfigDir);
+  const { features, reason: featuresReason } = jobFeaturesOf(env);
   return {
     dockerPath,
     dockerConfigDir,
@@ -135,7 +138,8 @@ export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
     privateBase: privateBaseOf(env, system.tmpdir, system.uid ?? process.getuid?.() ?? 0),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,
     serviceAliases: parseServiceAliases(env.HOOK_SERVICE_ALIASES),
-    features: parseFeatures(env.HOOK_FEATURES),
+    features,
+    featuresReason,
     debug: env.RUNNER_DEBUG === '1',
     healthTimeoutMs: positiveNumber(env, 'HOOK_HEALTH_TIMEOUT_SECONDS', 300) * 1000,
     serviceLogMaxBytes: Math.round(positiveNumber(env, 'HOOK_SERVICE_LOG_MAX_MB', 4) * 1024 * 1024),

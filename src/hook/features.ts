@@ -1,5 +1,9 @@
 // Each behaviour that differs from the reference hook can be switched off on its own (HOOK_FEATURES), so
-// an operator can roll dockhand out gradually and back out of any single change.
+// an operator can roll dockhand out gradually and back out of any single change. Rules by repository
+// (HOOK_FEATURES_RULES or the JSON file HOOK_FEATURES_FILE) let one runner group serve pilot repositories
+// with every improvement and the rest with reference behaviour.
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import * as v from 'valibot';
 
 export const FEATURES = {
   'helper-fallback': "pull through the host's credential helper when the workflow's login fails",
@@ -21,7 +25,7 @@ export class FeatureError extends Error {
 }
 
 /** "" = all on; "-parallel,-service-logs" switches those off; "none" switches all off, then "+x"/"x" adds. */
-export function parseFeatures(spec: string | undefined): FeatureSet {
+export function parseFeatures(spec: string | undefined, setting = 'HOOK_FEATURES'): FeatureSet {
   const names = Object.keys(FEATURES) as Feature[];
   const set = Object.fromEntries(names.map((name) => [name, true])) as FeatureSet;
   for (const raw of (spec ?? '')
@@ -35,9 +39,130 @@ export function parseFeatures(spec: string | undefined): FeatureSet {
     const enable = !raw.startsWith('-');
     const name = raw.replace(/^[-+]/, '');
     if (!(name in FEATURES)) {
-      throw new FeatureError(`HOOK_FEATURES: unknown feature '${name}'; known: ${names.join(', ')}`);
+      throw new FeatureError(`${setting}: unknown feature '${name}'; known: ${names.join(', ')}`);
     }
     set[name as Feature] = enable;
   }
   return set;
+}
+
+/** One rule: repositories matching `repository` (`*` = any characters) get the features `features` names. */
+export interface FeatureRule {
+  repository: string;
+  features: string;
+}
+
+/** The features of one job and why: which rule (or setting) chose them. */
+export interface JobFeatures {
+  features: FeatureSet;
+  /** Said in the job log when rules are set; null when only HOOK_FEATURES applies. */
+  reason: string | null;
+}
+
+/** `owner/name` patterns: GitHub's name characters plus `*`. */
+const PATTERN = /^[A-Za-z0-9._*-]+(\/[A-Za-z0-9._*-]+)?$/;
+/** The rules file is a few lines; anything larger is not one. */
+const MAX_RULES_FILE_BYTES = 64 * 1024;
+
+const RulesFileSchema = v.strictObject({
+  rules: v.array(
+    v.strictObject({
+      repository: v.pipe(v.string(), v.regex(PATTERN, 'a repository pattern is owner/name with * wildcards')),
+      features: v.string(),
+    }),
+  ),
+});
+
+/** "my-org/pilot-*=all;*=none": rules separated by `;`, first match wins. */
+export function parseFeatureRules(text: string): FeatureRule[] {
+  return text
+    .split(';')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const at = item.indexOf('=');
+      const repository = at < 0 ? '' : item.slice(0, at).trim();
+      if (!PATTERN.test(repository)) {
+        throw new FeatureError(
+          `HOOK_FEATURES_RULES: '${item}' is not <owner/name pattern>=<features>, e.g. my-org/pilot-*=all;*=none`,
+        );
+      }
+      return { repository, features: item.slice(at + 1).trim() };
+    });
+}
+
+function readBounded(file: string): string {
+  // O_NONBLOCK: a FIFO in place of the file must not hang the hook.
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a regular file');
+    // One byte more than allowed tells a file that is too large, without reading it all.
+    const buffer = Buffer.alloc(MAX_RULES_FILE_BYTES + 1);
+    const size = readSync(fd, buffer, 0, buffer.length, 0);
+    if (size > MAX_RULES_FILE_BYTES) throw new Error('larger than 64 KiB');
+    return buffer.subarray(0, size).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The rules of the JSON file `{"rules": [{"repository": "my-org/pilot-*", "features": "all"}, ...]}`. */
+export function readFeatureRulesFile(file: string): FeatureRule[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readBounded(file));
+  } catch (error) {
+    throw new FeatureError(
+      `HOOK_FEATURES_FILE ${file}: ${(error as Error).message}; fix the file or unset it`,
+    );
+  }
+  const result = v.safeParse(RulesFileSchema, json);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const where = v.getDotPath(issue) ?? 'the top level';
+    throw new FeatureError(
+      `HOOK_FEATURES_FILE ${file}: ${where}: ${issue.message}; expected {"rules": [{"repository": "my-org/pilot-*", "features": "all"}]}`,
+    );
+  }
+  return result.output.rules;
+}
+
+/** GitHub names are case-insensitive; `*` matches any run of characters. */
+function matches(pattern: string, repository: string): boolean {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.]/g, '\\.'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 'i').test(repository);
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The features for this job: the first rule matching GITHUB_REPOSITORY, else HOOK_FEATURES. The
+ * repository comes from the hook's own environment, which the runner fills from the job's github
+ * context; a workflow's `env:` reaches the hook only in its input, which is never read here.
+ */
+export function jobFeaturesOf(env: Env): JobFeatures {
+  const base = parseFeatures(env.HOOK_FEATURES);
+  const inline = env.HOOK_FEATURES_RULES ? parseFeatureRules(env.HOOK_FEATURES_RULES) : [];
+  const fromFile = env.HOOK_FEATURES_FILE ? readFeatureRulesFile(env.HOOK_FEATURES_FILE) : [];
+  const rules = [...inline, ...fromFile];
+  // Every rule is checked, matched or not: a typo shows on the first job, not on the one it would hit.
+  const sets = rules.map((rule) => parseFeatures(rule.features, `feature rule ${rule.repository}`));
+  if (rules.length === 0) return { features: base, reason: null };
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const index = rules.findIndex((rule) => matches(rule.repository, repository));
+  const rule = rules[index];
+  const features = sets[index] ?? base;
+  const why =
+    rule === undefined
+      ? `no feature rule matches ${repository || '(no GITHUB_REPOSITORY)'}, so HOOK_FEATURES applies`
+      : `feature rule ${rule.repository}=${rule.features || 'all'} applies to ${repository}`;
+  return { features, reason: `${why}: features ${describe(features)}` };
+}
+
+function describe(set: FeatureSet): string {
+  const on = (Object.keys(set) as Feature[]).filter((name) => set[name]);
+  return on.length === 0 ? 'none' : on.length === Object.keys(set).length ? 'all' : on.join(',');
 }

@@ -14,6 +14,7 @@ import type {
 } from '../protocol/hook-types';
 import { checkResponseFile, writeHookResponse } from '../protocol/hook-response';
 import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
+import { VERSION } from '../protocol/version';
 import { cleanupJob } from './cleanup-job';
 import { hookConfigFromEnv, runnerIdOf, type HookSystem } from './config';
 import type { HookContext } from './context';
@@ -56,6 +57,7 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     checkResponseFile(input.responseFile);
     const config = hookConfigFromEnv(io.env, io.system);
     const log = createJobLog(io.stdout, config.debug);
+    log.debug(`dockhand ${VERSION} ${command}`);
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
     const runnerId = runnerIdOf(config.runnerTemp ?? path.dirname(path.dirname(input.responseFile)));
     attributePrivateDirs(runnerId);
@@ -64,6 +66,12 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
     const keyFile = stateKeyFile(config.privateBase, runnerId);
     const state = readState(input.state, { runnerId, keyFile, command: input.command, log });
+    if (config.featuresReason !== null) {
+      // Said once per job: at its first hook call (a Docker action without a job container has no prepare_job).
+      const first = command === 'prepare_job' || (command === 'run_container_step' && state === null);
+      if (first) log.info(config.featuresReason);
+      else log.debug(config.featuresReason);
+    }
     const engine = new EngineApi(
       engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
       log,

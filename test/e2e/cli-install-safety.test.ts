@@ -150,6 +150,36 @@ describe('dockhand install as root on a runner user folder', () => {
     }
   });
 
+  it('rollback as root reads no bundle the runner user could not, through a planted previous/ link', () => {
+    expect(runCli(['install', '--runner', scratch.runner, '--registry', ecrHost]).stderr).toBe('');
+    const hook = readFileSync(path.join(scratch.runner, '.dockhand/hook.js'), 'utf8');
+    const rootDir = path.join(scratch.root, 'root-only');
+    mkdirSync(rootDir, { mode: 0o700 });
+    writeFileSync(path.join(rootDir, 'hook.js'), '// root secret\n', { mode: 0o600 });
+    const previous = path.join(scratch.runner, '.dockhand/previous');
+    symlinkSync(rootDir, previous);
+    lchownSync(previous, user.uid, user.gid);
+    const manifest = path.join(scratch.runner, '.dockhand/install.json');
+    const record = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifest, JSON.stringify({ ...record, previousVersion: '0.0.9' }));
+    const result = runCli(['rollback', '--runner', scratch.runner]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^dockhand: cannot read .*previous\/hook\.js: EACCES.*\n$/);
+    expect(result.stdout + result.stderr).not.toContain('root secret');
+    expect(readFileSync(path.join(scratch.runner, '.dockhand/hook.js'), 'utf8')).toBe(hook);
+    expect(readFileSync(path.join(rootDir, 'hook.js'), 'utf8')).toBe('// root secret\n');
+  });
+
+  it('rollback refuses a forged record whose version is a path', () => {
+    expect(runCli(['install', '--runner', scratch.runner, '--registry', ecrHost]).stderr).toBe('');
+    const manifest = path.join(scratch.runner, '.dockhand/install.json');
+    const record = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, unknown>;
+    writeFileSync(manifest, JSON.stringify({ ...record, previousVersion: '../../../etc' }));
+    const result = runCli(['rollback', '--runner', scratch.runner]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^dockhand: .*install\.json is not a dockhand install record .*\n$/);
+  });
+
   it('doctor as root runs nothing the runner user can write as root', () => {
     const marker = path.join(scratch.root, 'ran-as');
     const fakeDocker = path.join(scratch.runner, 'fake-docker');

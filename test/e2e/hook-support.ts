@@ -23,7 +23,7 @@ export interface TestRunner {
 /** A runner whose hook sees the stack's docker config and helper, plus `env` over it. */
 export function testRunner(
   env: Record<string, string> = {},
-  options: Pick<ReplayerOptions, 'runnerName' | 'onResponseFile' | 'nodePath'> = {},
+  options: Pick<ReplayerOptions, 'runnerName' | 'onResponseFile' | 'nodePath'> & { repository?: string } = {},
 ): TestRunner {
   const root = mkdtempSync(path.join(tmpdir(), 'dockhand-hook-e2e-'));
   let output = '';
@@ -31,6 +31,7 @@ export function testRunner(
     hookPath: path.join(distDir, 'hook.js'),
     runnerRoot: path.join(root, 'runner'),
     runnerName: options.runnerName ?? 'e2e-runner',
+    repository: options.repository,
     env: {
       PATH: `${stack.stackHelper.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
       HOME: process.env.HOME ?? '/root',

@@ -1,12 +1,13 @@
-// images/runner/Dockerfile built on a local stand-in for the official runner image (same layout:
-// /home/runner, externals/node20/bin/node, user runner), then, inside a container of the built image,
-// a private image pulled from the stack through the installed docker-credential-ecr-login.
+// images/runner/Dockerfile built from the release tarball (scripts/release.mjs) on a local stand-in for
+// the official runner image (same layout: /home/runner, externals/node20/bin/node, user runner), then,
+// inside a container of the built image, a private image pulled from the stack through the installed
+// docker-credential-ecr-login.
 import { execFile, execFileSync } from 'node:child_process';
 import {
   copyFileSync,
-  cpSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   realpathSync,
   rmSync,
   statSync,
@@ -17,7 +18,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
-import { distDir, loadSecrets, loadStack, removeLocalImages, repoRoot } from '../support/stack';
+import { loadSecrets, loadStack, removeLocalImages, repoRoot } from '../support/stack';
 
 const stack = loadStack();
 const secrets = loadSecrets(stack);
@@ -26,6 +27,8 @@ const id = `${process.pid}-${Date.now()}`;
 const baseImage = `dockhand-cli-runner-base-${id}`;
 const runnerImage = `dockhand-cli-runner-${id}:test`;
 const BUILD_TIMEOUT = 300_000;
+const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 const execFileAsync = promisify(execFile);
 
@@ -86,11 +89,10 @@ async function buildStandInBase(): Promise<void> {
   await docker(['build', '-q', '-t', `${baseImage}:test`, context]);
 }
 
-/** A build context laid out like the repository, holding only what the Dockerfile copies. */
+/** A build context as an operator has it: a folder holding only the release tarball. */
 function runnerBuildContext(): string {
   const context = buildFolder('dockhand-runner-image-');
-  cpSync(distDir, path.join(context, 'dist'), { recursive: true });
-  cpSync(path.join(repoRoot, 'images'), path.join(context, 'images'), { recursive: true });
+  execFileSync(process.execPath, ['scripts/release.mjs', '--out', context], { cwd: repoRoot, stdio: 'pipe' });
   return context;
 }
 
@@ -105,7 +107,9 @@ describe('runner image', () => {
       'build',
       '-q',
       '-f',
-      path.join(context, 'images/runner/Dockerfile'),
+      path.join(repoRoot, 'images/runner/Dockerfile'),
+      '--build-arg',
+      `DOCKHAND_VERSION=${version}`,
       '--build-arg',
       `BASE_IMAGE=${baseImage}`,
       '--build-arg',
@@ -177,11 +181,13 @@ describe('runner image', () => {
   });
 
   it('passes dockhand doctor inside the image', async () => {
-    const out = await inContainer(
-      'node=/home/runner/externals/node20/bin/node; $node /opt/dockhand/cli.js doctor --runner /home/runner',
-      ['-v', '/etc/docker/certs.d:/etc/docker/certs.d:ro'],
-    );
+    const out = await inContainer('dockhand --version && dockhand doctor --runner /home/runner', [
+      '-v',
+      '/etc/docker/certs.d:/etc/docker/certs.d:ro',
+    ]);
     expect(out).toContain(`ok   registry ${host}: accepts the credentials (GET /v2/ 200)`);
+    expect(out).toContain(`dockhand ${version}\n`);
+    expect(out).toContain(`ok   dockhand release: ${version} installed; this dockhand is ${version}\n`);
     expect(out).toContain('all checks passed');
     expect(out).not.toContain(secrets.ecrPassword);
   });

@@ -2,8 +2,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { runProcess } from '../../exec/process';
+import { VERSION } from '../../protocol/version';
+import { readFileState } from '../install/files';
+import { parseManifest } from '../install/manifest';
+import { installPaths } from '../install/plan-install';
 import { notARunnerFolder } from '../runner-folder';
-import { fail, firstLine, pass, type CheckResult } from './check';
+import { fail, firstLine, pass, skip, type CheckResult } from './check';
 import type { DoctorSetup } from './setup';
 
 const INSTALL_FIX = 'run: dockhand install --runner <runner folder> --registry <host>';
@@ -38,6 +42,23 @@ export function checkEnvFile(setup: DoctorSetup): CheckResult {
   if (!existsSync(hook))
     return fail(name, `ACTIONS_RUNNER_CONTAINER_HOOKS=${hook}: no such file`, INSTALL_FIX);
   return pass(name, `ACTIONS_RUNNER_CONTAINER_HOOKS=${hook}`);
+}
+
+/** Which release install.json says is installed, and which one rollback would put back. */
+export function checkInstalledRelease(setup: DoctorSetup): CheckResult {
+  const name = 'dockhand release';
+  const file = installPaths(setup.layout).manifest;
+  let manifest;
+  try {
+    const state = readFileState(file);
+    if (state === null)
+      return skip(name, `no ${file}: not installed by 'dockhand install'; this is ${VERSION}`);
+    manifest = parseManifest(state.text, file);
+  } catch (error) {
+    return fail(name, (error as Error).message, INSTALL_FIX);
+  }
+  const kept = manifest.previousVersion === null ? '' : ` (${manifest.previousVersion} kept for rollback)`;
+  return pass(name, `${manifest.dockhandVersion} installed${kept}; this dockhand is ${VERSION}`);
 }
 
 export async function checkHookLoads(setup: DoctorSetup): Promise<CheckResult> {

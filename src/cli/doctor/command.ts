@@ -9,7 +9,7 @@ import { type CheckResult } from './check';
 import { checkAwsCredentials, checkCacheDir } from './checks-aws';
 import { checkDocker, checkDockerConfig, checkRoutes } from './checks-docker';
 import { checkRegistry } from './checks-registry';
-import { checkEnvFile, checkHookLoads, checkRunnerFolder } from './checks-runner';
+import { checkEnvFile, checkHookLoads, checkInstalledRelease, checkRunnerFolder } from './checks-runner';
 import { formatJson, formatText, hasFailure } from './report';
 import { doctorSetup, registryRoutes } from './setup';
 
@@ -37,7 +37,12 @@ export async function runChecks(options: DoctorOptions, given: CliConfig): Promi
   const config = asRunnerUser(layout.root, given);
   const envText = readFileState(layout.envFile)?.text ?? null;
   const setup = doctorSetup(layout, config.env, envText, config.home);
-  const results: CheckResult[] = [checkRunnerFolder(setup), checkEnvFile(setup), await checkHookLoads(setup)];
+  const results: CheckResult[] = [
+    checkRunnerFolder(setup),
+    checkInstalledRelease(setup),
+    checkEnvFile(setup),
+    await checkHookLoads(setup),
+  ];
   results.push(...(await checkDocker(setup)));
   const { result, config: dockerConfig } = checkDockerConfig(setup);
   results.push(result);

@@ -3,14 +3,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError, type CliConfig, type Output } from '../context';
+import { credHelpersOf, parseDockerConfig } from '../docker-config';
 import { getEnvValue, parseEnvText } from '../env-file';
 import { becomeOwnerOf, type Actor } from '../privileges';
-import { parseRegistryArgument, RegistryArgumentError } from '../registries';
+import { VERSION } from '../../protocol/version';
+import { parseRegistryArgument, RegistryArgumentError, type RegistryHelper } from '../registries';
 import { notARunnerFolder, runnerLayout, type RunnerLayout } from '../runner-folder';
 import { describeChange, type FileChange } from './changes';
 import { applyChanges, readAllStates, readFileState, removeEmptyDirs, whyNotWritable } from './files';
-import { backupOf, BUNDLES, parseManifest } from './manifest';
-import { installPaths, planInstall } from './plan-install';
+import { backupOf, BUNDLES, parseManifest, type Manifest } from './manifest';
+import { installPaths, planInstall, replacedVersion } from './plan-install';
+import { planRollback } from './plan-rollback';
 import { planUninstall } from './plan-uninstall';
 
 export interface InstallOptions {
@@ -53,7 +56,12 @@ function readBundles(distDir: string): Record<string, string> {
 /** The files install manages in its own folder. */
 function ownFiles(layout: RunnerLayout) {
   const paths = installPaths(layout);
-  return readAllStates([...BUNDLES.map(paths.bundle), paths.launcher, paths.manifest]);
+  return readAllStates([
+    ...BUNDLES.map(paths.bundle),
+    ...BUNDLES.map(paths.previousBundle),
+    paths.launcher,
+    paths.manifest,
+  ]);
 }
 
 /** The runner's `.path` as its service script exports it (`cat .path`: trailing newlines dropped). */
@@ -107,20 +115,31 @@ function dockerConfigDirOf(
   return path.join(actor.home, '.docker');
 }
 
-export function install(options: InstallOptions, config: CliConfig, out: Output): void {
-  const layout = checkedLayout(options.runner);
-  if (options.registries.length === 0) {
-    throw new UsageError(
-      'give at least one --registry <host> (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com)',
-    );
-  }
-  let registries;
+function parseRegistries(argumentsGiven: string[]): RegistryHelper[] {
   try {
-    registries = options.registries.map(parseRegistryArgument);
+    return argumentsGiven.map(parseRegistryArgument);
   } catch (error) {
     if (error instanceof RegistryArgumentError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
+}
+
+/**
+ * The registries of an earlier install, for an upgrade without --registry: each host install manages,
+ * with the helper config.json names for it now (its owner may have changed it), checked like an argument.
+ */
+function recordedRegistries(manifest: Manifest, configText: string | null, configFile: string) {
+  const helpers = credHelpersOf(parseDockerConfig(configText, configFile));
+  return parseRegistries(
+    Object.keys(manifest.dockerConfig.previous).map((host) =>
+      helpers[host] === undefined ? host : `${host}=${helpers[host]}`,
+    ),
+  );
+}
+
+export function install(options: InstallOptions, config: CliConfig, out: Output): void {
+  const layout = checkedLayout(options.runner);
+  const given = parseRegistries(options.registries);
   const helperNode = layout.newestNode;
   if (helperNode === undefined) {
     throw new UsageError(
@@ -137,24 +156,65 @@ export function install(options: InstallOptions, config: CliConfig, out: Output)
       `dockhand is installed in ${layout.root} with docker config ${manifest.dockerConfig.dir}: run 'dockhand uninstall' first to switch to ${dockerConfigDir}`,
     );
   }
-  const request = { layout, dockerConfigDir, registries, bundles, helperNode, force: options.force };
-  const changes = planInstall(request, {
+  const configFile = path.join(dockerConfigDir, 'config.json');
+  const dockerConfig = readFileState(configFile);
+  const registries =
+    given.length === 0 && manifest !== null
+      ? recordedRegistries(manifest, dockerConfig?.text ?? null, configFile)
+      : given;
+  if (registries.length === 0) {
+    throw new UsageError(
+      'give at least one --registry <host> (e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com)',
+    );
+  }
+  const request = {
+    layout,
+    dockerConfigDir,
+    registries,
+    bundles,
+    version: VERSION,
+    helperNode,
+    force: options.force,
+  };
+  const state = {
     env,
     runnerPath: runnerPathOf(layout),
-    dockerConfig: readFileState(path.join(dockerConfigDir, 'config.json')),
+    dockerConfig,
     backup: readFileState(backupOf(dockerConfigDir)),
     manifest,
     installedFiles: ownFiles(layout),
-  });
+  };
+  const changes = planInstall(request, state);
   if (!existsSync(layout.node20)) {
     out.line(
       `warning: ${layout.node20} is missing; the runner starts .js hooks with its Node 20, so check that this runner version can run the hook`,
     );
   }
+  const replaced = replacedVersion(request, state);
+  if (replaced !== null) {
+    out.line(
+      `dockhand ${replaced} -> ${VERSION} in ${layout.root}: the ${replaced} bundles are kept for 'dockhand rollback'`,
+    );
+  }
   show(changes, actor, options.dryRun, out, {
-    unchanged: `dockhand is already installed in ${layout.root} with these settings: nothing to change`,
-    done: `dockhand is installed in ${layout.root}; restart the runner to use it`,
+    unchanged: `dockhand ${VERSION} is already installed in ${layout.root} with these settings: nothing to change`,
+    done: `dockhand ${VERSION} is installed in ${layout.root}; restart the runner to use it`,
   });
+}
+
+export function rollback(options: { runner: string; dryRun: boolean }, out: Output): void {
+  const layout = checkedLayout(options.runner);
+  const actor = becomeOwnerOf(layout.root);
+  const manifest = readManifest(layout);
+  if (manifest === null)
+    throw new UsageError(`dockhand is not installed in ${layout.root}: nothing to roll back`);
+  const { changes, version } = planRollback(layout, { manifest, installedFiles: ownFiles(layout) });
+  out.line(`dockhand ${manifest.dockhandVersion} -> ${version} in ${layout.root}`);
+  show(changes, actor, options.dryRun, out, {
+    unchanged: `dockhand ${version} is already in place in ${layout.root}: nothing to change`,
+    done: `dockhand ${version} is back in ${layout.root}; restart the runner to use it ('dockhand install' from the newer release goes forward again)`,
+  });
+  if (!options.dryRun) removeEmptyDirs([installPaths(layout).previousDir]);
 }
 
 export function uninstall(options: { runner: string; dryRun: boolean }, out: Output): void {
@@ -178,5 +238,5 @@ export function uninstall(options: { runner: string; dryRun: boolean }, out: Out
     unchanged: `dockhand's settings are already gone from ${layout.root}: nothing to change`,
     done: `dockhand is removed from ${layout.root}; restart the runner`,
   });
-  if (!options.dryRun) removeEmptyDirs([paths.binDir, layout.dockhandDir]);
+  if (!options.dryRun) removeEmptyDirs([paths.binDir, paths.previousDir, layout.dockhandDir]);
 }

@@ -1,7 +1,8 @@
 // The install record kept in <runner>/.dockhand/install.json: what each setting was before dockhand
 // changed it, so uninstall can put it back. Written by install, read by install and uninstall as
 // untrusted input (the runner user can rewrite it): no path is taken from it but the docker config
-// folder, bundle names come from a fixed set, and every value must fit where it goes.
+// folder, bundle names come from a fixed set, versions are only shown, and every value must fit where it
+// goes.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import * as v from 'valibot';
@@ -9,6 +10,9 @@ import { HELPER, HOST } from '../registries';
 
 /** Every bundle install copies into <runner>/.dockhand: the hook, the helper and the helper's AWS half. */
 export const BUNDLES = ['hook.js', 'ecr-login.js', 'ecr-login-aws.js'] as const;
+
+/** A release version as package.json has it ("dev" for a build from the sources without one). */
+const Version = v.pipe(v.string(), v.regex(/^(\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?|dev)$/, 'not a version'));
 
 /** Where install keeps the docker config it found, beside it: fixed, never read from the record. */
 export function backupOf(dockerConfigDir: string): string {
@@ -25,6 +29,10 @@ export const ManifestSchema = v.object({
   version: v.literal(1),
   /** File names of the bundles copied into <runner>/.dockhand. */
   bundles: v.array(v.picklist(BUNDLES)),
+  /** The release installed; records from before versions were recorded are 0.1.0's. */
+  dockhandVersion: v.optional(Version, '0.1.0'),
+  /** The release whose bundles install kept in .dockhand/previous for `dockhand rollback`; null = none. */
+  previousVersion: v.optional(v.nullable(Version), null),
   dockerConfig: v.pipe(
     v.object({
       dir: DockerConfigDir,

@@ -45,6 +45,8 @@ export interface InstallRequest {
   registries: RegistryHelper[];
   /** The bundles to install, by file name (see BUNDLES). */
   bundles: Record<string, string>;
+  /** The release the bundles are from. */
+  version: string;
   /** The runner's Node the helper launcher is pinned to. */
   helperNode: string;
   /** Replace credHelpers entries that name another helper. */
@@ -53,9 +55,13 @@ export interface InstallRequest {
 
 export function installPaths(layout: RunnerLayout) {
   const binDir = path.join(layout.dockhandDir, 'bin');
+  const previousDir = path.join(layout.dockhandDir, 'previous');
   return {
     binDir,
     bundle: (name: string) => path.join(layout.dockhandDir, name),
+    /** Where install keeps the bundles it replaced, for `dockhand rollback`. */
+    previousDir,
+    previousBundle: (name: string) => path.join(previousDir, name),
     hook: path.join(layout.dockhandDir, 'hook.js'),
     ecrLogin: path.join(layout.dockhandDir, 'ecr-login.js'),
     launcher: path.join(binDir, 'docker-credential-ecr-login'),
@@ -95,6 +101,18 @@ export function envSettings(request: InstallRequest, basePath: string): Record<s
     HOOK_DOCKER_CONFIG: request.dockerConfigDir,
     PATH: alreadyFirst ? basePath : `${binDir}:${basePath}`,
   };
+}
+
+/**
+ * The version of the installed release this install replaces, when it replaces one (its bundles differ
+ * from the new ones); null for a first install or a re-run with the same bundles.
+ */
+export function replacedVersion(request: InstallRequest, state: InstallState): string | null {
+  const paths = installPaths(request.layout);
+  const installed = BUNDLES.map((name) => state.installedFiles[paths.bundle(name)] ?? null);
+  if (state.manifest === null || installed.every((file) => file === null)) return null;
+  const differs = BUNDLES.some((name, index) => installed[index]?.text !== request.bundles[name]);
+  return differs ? state.manifest.dockhandVersion : null;
 }
 
 /** Keeps what an earlier install recorded as "before"; records the current value of anything new. */
@@ -150,9 +168,12 @@ export function planInstall(request: InstallRequest, state: InstallState): FileC
   for (const [key, value] of Object.entries(settings))
     envAfter = setEnvLine(envAfter, key, `${key}=${value}`);
 
+  const replaced = replacedVersion(request, state);
   const manifest: Manifest = {
     version: 1,
     bundles: [...BUNDLES],
+    dockhandVersion: request.version,
+    previousVersion: replaced ?? recorded?.previousVersion ?? null,
     dockerConfig: {
       dir: request.dockerConfigDir,
       existed: recorded?.dockerConfig.existed ?? configText !== null,
@@ -171,12 +192,26 @@ export function planInstall(request: InstallRequest, state: InstallState): FileC
     },
   };
 
-  const file = (p: string, after: string, mode: number, display: FileChange['display']): FileChange => {
+  const file = (
+    p: string,
+    after: string | null,
+    mode: number,
+    display: FileChange['display'],
+  ): FileChange => {
     const kept = state.installedFiles[p] ?? null;
     return { path: p, before: kept?.text ?? null, after, mode, kept, display };
   };
+  // The release being replaced is kept whole for `dockhand rollback`; a bundle it did not have goes.
+  const keepPrevious = (name: string) =>
+    file(
+      paths.previousBundle(name),
+      state.installedFiles[paths.bundle(name)]?.text ?? null,
+      0o644,
+      'summary',
+    );
   // Order matters: the hook is switched on in .env last, once everything it needs is in place.
   return effective([
+    ...(replaced === null ? [] : BUNDLES.map(keepPrevious)),
     ...BUNDLES.map((name) => file(paths.bundle(name), request.bundles[name] ?? '', 0o644, 'summary')),
     file(paths.launcher, launcherScript(request.layout, request.helperNode), 0o755, 'lines'),
     file(paths.manifest, formatManifest(manifest), 0o644, 'summary'),

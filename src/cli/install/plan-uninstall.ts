@@ -10,7 +10,7 @@ import { describeEnvChanges, formatEnvLines, lineEndingOf, parseEnvText, setEnvL
 import type { RunnerLayout } from '../runner-folder';
 import { effective, type FileChange } from './changes';
 import type { FileState } from './files';
-import { ENV_KEYS, sha256, type Manifest } from './manifest';
+import { BUNDLES, ENV_KEYS, sha256, type Manifest } from './manifest';
 import { backupOf } from './manifest';
 import { installPaths } from './plan-install';
 
@@ -96,6 +96,7 @@ export function planUninstall(layout: RunnerLayout, state: UninstallState): File
     ...(recorded.backup ? [remove(backupOf(recorded.dir), state.backup)] : []),
     remove(paths.launcher),
     ...state.manifest.bundles.map((name) => remove(paths.bundle(name))),
+    ...BUNDLES.map((name) => remove(paths.previousBundle(name))),
     remove(paths.manifest),
   ]);
 }

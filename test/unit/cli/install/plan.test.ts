@@ -3,6 +3,7 @@ import type { FileChange } from '../../../../src/cli/install/changes';
 import type { FileState } from '../../../../src/cli/install/files';
 import { parseManifest } from '../../../../src/cli/install/manifest';
 import { installPaths, planInstall, type InstallRequest } from '../../../../src/cli/install/plan-install';
+import { planRollback } from '../../../../src/cli/install/plan-rollback';
 import { planUninstall } from '../../../../src/cli/install/plan-uninstall';
 import { runnerLayout } from '../../../../src/cli/runner-folder';
 
@@ -13,6 +14,7 @@ const request: InstallRequest = {
   dockerConfigDir: '/home/runner/.docker',
   registries: [{ host: '123456789012.dkr.ecr.us-east-1.amazonaws.com', helper: 'ecr-login' }],
   bundles: { 'hook.js': 'hook', 'ecr-login.js': 'helper', 'ecr-login-aws.js': 'aws' },
+  version: '0.2.0',
   helperNode: layout.node20,
   force: true,
 };
@@ -164,5 +166,75 @@ describe('install and uninstall plans', () => {
     expect(installed[`${configFile}.dockhand-backup`]).toBeUndefined();
     const restored = apply(installed, planUninstall(layout, uninstallState(installed)));
     expect(Object.values(restored).every((v) => v === null)).toBe(true);
+  });
+
+  describe('upgrade and rollback', () => {
+    const newer: InstallRequest = {
+      ...request,
+      version: '0.3.0',
+      bundles: { 'hook.js': 'hook 3', 'ecr-login.js': 'helper 3', 'ecr-login-aws.js': 'aws 3' },
+    };
+    const installed = apply(before, planInstall(request, installState(before)));
+    const upgraded = apply(installed, planInstall(newer, installState(installed)));
+    const record = (files: Record<string, string | null>) =>
+      parseManifest(files[paths.manifest] ?? '', paths.manifest);
+
+    it('keeps the replaced bundles and both versions; settings stay as they were', () => {
+      expect(upgraded[paths.hook]).toBe('hook 3');
+      expect(upgraded[paths.previousBundle('hook.js')]).toBe('hook');
+      expect(upgraded[paths.previousBundle('ecr-login-aws.js')]).toBe('aws');
+      expect(record(upgraded)).toMatchObject({ dockhandVersion: '0.3.0', previousVersion: '0.2.0' });
+      expect(upgraded[layout.envFile]).toBe(installed[layout.envFile]);
+      expect(upgraded[configFile]).toBe(installed[configFile]);
+      // A re-run of the same release keeps what is kept.
+      expect(planInstall(newer, installState(upgraded))).toEqual([]);
+    });
+
+    it('rollback puts the kept bundles back and forgets them', () => {
+      const { changes, version } = planRollback(layout, {
+        manifest: record(upgraded),
+        installedFiles: states(upgraded),
+      });
+      const rolled = apply(upgraded, changes);
+      expect(version).toBe('0.2.0');
+      expect([rolled[paths.hook], rolled[paths.ecrLogin]]).toEqual(['hook', 'helper']);
+      expect(rolled[paths.previousBundle('hook.js')]).toBeNull();
+      expect(record(rolled)).toMatchObject({ dockhandVersion: '0.2.0', previousVersion: null });
+      expect(() =>
+        planRollback(layout, { manifest: record(rolled), installedFiles: states(rolled) }),
+      ).toThrow(/no earlier release is kept in \/srv\/runner\/.dockhand: nothing to roll back to/);
+      // After a rollback, uninstall still removes everything install made.
+      const removed = apply(rolled, planUninstall(layout, uninstallState(rolled)));
+      expect(removed[paths.hook]).toBeNull();
+      expect(removed[layout.envFile]).toBe(before[layout.envFile]);
+    });
+
+    it('uninstall after an upgrade removes the kept bundles too', () => {
+      const removed = apply(upgraded, planUninstall(layout, uninstallState(upgraded)));
+      expect(removed[paths.previousBundle('hook.js')]).toBeNull();
+      expect(removed[configFile]).toBe(originalConfig);
+    });
+
+    it('refuses a rollback whose kept hook is gone, naming the file', () => {
+      const broken = { ...upgraded, [paths.previousBundle('hook.js')]: null };
+      expect(() =>
+        planRollback(layout, { manifest: record(broken), installedFiles: states(broken) }),
+      ).toThrow(
+        "/srv/runner/.dockhand/previous/hook.js is missing, so 0.2.0 cannot be put back: install that release again with its own 'dockhand install'",
+      );
+    });
+
+    it('reads a record from before versions were recorded as 0.1.0, and refuses a version that is a path', () => {
+      const old = JSON.parse(installed[paths.manifest] ?? '') as Record<string, unknown>;
+      delete old.dockhandVersion;
+      delete old.previousVersion;
+      expect(parseManifest(JSON.stringify(old), paths.manifest)).toMatchObject({
+        dockhandVersion: '0.1.0',
+        previousVersion: null,
+      });
+      expect(() =>
+        parseManifest(JSON.stringify({ ...old, previousVersion: '../x' }), paths.manifest),
+      ).toThrow(/not a dockhand install record/);
+    });
   });
 });
