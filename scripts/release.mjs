@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import {
   chmodSync,
   copyFileSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -136,8 +137,13 @@ try {
   };
   writeFileSync(path.join(folder, 'package.json'), `${JSON.stringify(released, null, 2)}\n`);
   for (const file of ['README.md', 'LICENSE', 'CHANGELOG.md']) copyFileSync(file, path.join(folder, file));
+  // The README links into docs/ (the operator guide above all): the release carries them.
+  cpSync('docs', path.join(folder, 'docs'), { recursive: true });
   writeFileSync(path.join(folder, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(bundledPackages(metafile)));
-  const files = readdirSync(folder).sort();
+  const files = readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)))
+    .sort();
   writeFileSync(
     path.join(folder, 'SHA256SUMS'),
     files.map((file) => `${sha256(path.join(folder, file))}  ${file}\n`).join(''),

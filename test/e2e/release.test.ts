@@ -116,13 +116,15 @@ describe('the release tarball', () => {
       'cli.js',
       'docker-credential-ecr-login',
       'dockhand',
+      'docs',
       'ecr-login-aws.js',
       'ecr-login.js',
       'hook.js',
       'package.json',
     ]);
     const check = execFileSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: newRelease, encoding: 'utf8' });
-    expect(check.trim().split('\n')).toHaveLength(11);
+    expect(check.trim().split('\n')).toHaveLength(11 + readdirSync('docs').length);
+    expect(readdirSync(path.join(newRelease, 'docs')).sort()).toEqual(readdirSync('docs').sort());
     expect(check).not.toContain('FAILED');
     const licences = readFileSync(path.join(newRelease, 'THIRD-PARTY-LICENSES.txt'), 'utf8');
     expect(licences).toContain('valibot ');
