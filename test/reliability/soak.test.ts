@@ -15,6 +15,7 @@ import { runnerIdOf } from '../../src/hook/config';
 import {
   containerStep,
   jobContainer,
+  runnerLayout,
   scriptStep,
   serviceContainer,
   type ContainerSpec,
@@ -297,12 +298,7 @@ describe('soak: jobs in a row on one runner, cancelled at random, dockerd restar
       const plan = planJobs(JOBS, SEED);
       const host = ecrRunnerHost(stack, path.join(dir, 'host'), emulator.url);
       const runnerRoot = path.join(dir, 'runner');
-      const runner = createCancellableRunner({
-        hookPath: path.join(distDir, 'hook.js'),
-        runnerRoot,
-        env: host.env,
-      });
-      const runnerId = runnerIdOf(runner.layout.temp);
+      const runnerId = runnerIdOf(runnerLayout(runnerRoot).temp);
       const before = snapshotDocker();
       const customNetworksBefore = before.networks.size;
       const usual = durations();
@@ -313,6 +309,12 @@ describe('soak: jobs in a row on one runner, cancelled at random, dockerd restar
       const started = Date.now();
 
       for (const job of plan) {
+        // One runner folder for all jobs; each job starts with no state, as the runner's jobs do.
+        const runner = createCancellableRunner({
+          hookPath: path.join(distDir, 'hook.js'),
+          runnerRoot,
+          env: host.env,
+        });
         const record = await runJob(runner, job, usual);
         records.push(record);
         const previousLanded = records.at(-2)?.landed ?? null;
