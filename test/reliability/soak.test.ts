@@ -36,7 +36,7 @@ import {
   leftoverCount,
   networkPoolGivesOne,
   processesNamed,
-  runnerLabelOf,
+  mayBeLeftBy,
   runnerLeftovers,
   type DockerKind,
 } from '../support/leftovers';
@@ -297,13 +297,10 @@ describe('soak: jobs in a row on one runner, cancelled at random, dockerd restar
       const soakSeconds = (Date.now() - started) / 1000;
 
       const left = runnerLeftovers(host, runnerId, runnerRoot, true);
-      // Globally: what appeared in the daemon since the soak began. Other engineers' jobs on a shared
-      // stack carry their own runner's label and are not counted; anything unlabelled still there is.
+      // Globally: what appeared in the daemon since the soak began and may be this runner's (others'
+      // tests share the stack).
       const global = leftOver(before);
-      const ours = (kind: DockerKind) => (id: string) => {
-        const owner = runnerLabelOf(kind, id);
-        return owner !== undefined && (owner === null || owner === runnerId);
-      };
+      const ours = (kind: DockerKind) => (id: string) => mayBeLeftBy(runnerId, kind, id);
       const globalLeft = {
         containers: global.containers.filter(ours('container')),
         networks: global.networks.filter(ours('network')),

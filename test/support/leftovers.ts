@@ -53,18 +53,30 @@ export function leftoverCount(left: Leftovers): number {
 
 export type DockerKind = 'container' | 'network' | 'volume';
 
-/** The dockhand.runner label of an object: null when it has none, undefined when it is gone already. */
-export function runnerLabelOf(kind: DockerKind, id: string): string | null | undefined {
+/**
+ * Whether an object in the daemon may be one a runner's jobs left: it still exists, and carries that
+ * runner's label, or no dockhand label and the name the hook gives (a container `dockhand-<runner>-...`,
+ * a `github_network_...`); any unlabelled volume counts. Other runners' objects, on a stack shared with
+ * other tests, carry their own label or other names.
+ */
+export function mayBeLeftBy(runnerId: string, kind: DockerKind, id: string): boolean {
+  let label: string;
+  let name: string;
   try {
-    const out = execFileSync(
+    [label = '', name = ''] = execFileSync(
       'docker',
-      ['inspect', '--type', kind, '--format', '{{index .Labels "dockhand.runner"}}', id],
+      ['inspect', '--type', kind, '--format', '{{index .Labels "dockhand.runner"}}\t{{.Name}}', id],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-    ).trim();
-    return out === '' || out === '<no value>' ? null : out;
+    )
+      .trimEnd()
+      .split('\t');
   } catch {
-    return undefined;
+    return false; // gone already
   }
+  if (label !== '' && label !== '<no value>') return label === runnerId;
+  if (kind === 'container') return name.replace(/^\//, '').startsWith(`dockhand-${runnerId.slice(0, 8)}-`);
+  if (kind === 'network') return name.startsWith('github_network_');
+  return true;
 }
 
 /** Processes whose program (or script, for an interpreter) is named `name`, whoever started them. */
