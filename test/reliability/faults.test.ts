@@ -2,7 +2,7 @@
 // throttling or denying, the helper missing or the docker config unreadable, a read-only, full or
 // corrupt cache, the runner cancelling a job mid-prepare, and dockerd restarting under a job.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,8 +17,9 @@ import {
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { ecrRunnerHost, type EcrRunnerHost } from '../support/ecr-runner';
 import { leftOver, snapshotDocker } from '../support/docker-snapshot';
+import { restartDockerd } from '../support/dockerd';
 import { faultCounter } from '../support/figures';
-import { distDir, loadSecrets, loadStack, removeLocalImages, repoRoot } from '../support/stack';
+import { distDir, loadSecrets, loadStack, removeLocalImages } from '../support/stack';
 
 const stack = loadStack();
 const ecrImage = `${stack.registries.ecrUsEast1}/${stack.images.shell}`;
@@ -201,7 +202,7 @@ describe('faults', () => {
         services: [],
       });
       expect(prepare.exitCode, prepare.stderr).toBe(0);
-      restartDockerd();
+      restartDockerd(stack);
       const step = await r.runScriptStep(scriptStep({ script: 'echo still here' }, r.layout));
       const cleanup = await r.cleanupJob();
       // The job container died with the daemon (no restart policy, as with the runner): the step must
@@ -216,19 +217,3 @@ describe('faults', () => {
     expect(counts.survived).toBe(counts.injected);
   });
 });
-
-/** Stops the stack's dockerd by its PID and starts it again through the stack script. */
-function restartDockerd(): void {
-  const pid = Number(readFileSync(path.join(stack.dir, 'dockerd.pid'), 'utf8'));
-  process.kill(pid, 'SIGTERM');
-  for (let i = 0; i < 200; i++) {
-    try {
-      process.kill(pid, 0);
-      execFileSync('sleep', ['0.1']);
-    } catch {
-      break;
-    }
-  }
-  execFileSync('bash', [path.join(repoRoot, 'test/stack/stack.sh'), 'up'], { stdio: 'ignore' });
-  chmodSync(stack.dir, 0o700);
-}

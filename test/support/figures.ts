@@ -12,7 +12,12 @@ export type FigureName =
   | 'fuzz cases tried'
   | 'fuzz cases rejected cleanly'
   | 'secrets found'
-  | 'resources left over';
+  | 'resources left over'
+  | 'soak jobs run'
+  | 'soak cancellations landed'
+  | 'soak dockerd restarts'
+  | 'hook peak RSS, early jobs (MB)'
+  | 'hook peak RSS, late jobs (MB)';
 
 function figuresFile(): string {
   return path.join(stackDir(), 'reliability-figures.jsonl');
