@@ -6,7 +6,7 @@ import type { HookContext } from './context';
 import { removeLabelled } from './remove-labelled';
 import { fetchServiceLogs, printServiceLogs } from './service-logs';
 import type { HookState } from './state';
-import { removeStateKey, stateKeyFile } from './state-key';
+import { removeStateKeys } from './state-key';
 
 export async function cleanupJob(context: HookContext, state: HookState | null): Promise<void> {
   const services = state && context.config.features['service-logs'] ? state.services : [];
@@ -22,7 +22,7 @@ export async function cleanupJob(context: HookContext, state: HookState | null):
     });
   } finally {
     // The job is over: its state's key goes, whatever could not be removed (the next prepare_job retries).
-    removeStateKey(stateKeyFile(context.config.privateBase, context.runnerId));
+    removeStateKeys(context.config.privateBase, context.runnerId);
   }
   await printed;
   context.log.info("Removed this job's containers, network and built images");

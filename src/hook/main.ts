@@ -22,7 +22,6 @@ import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
 import { readState, type HookState } from './state';
-import { stateKeyFile } from './state-key';
 import { StepFailedError } from './step-process';
 
 export interface HookProcess {
@@ -64,8 +63,12 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     for (const dir of sweepStalePrivateDirs(config.privateBase, runnerId))
       log.debug(`removed ${dir}, left behind by a hook that was killed`);
     const docker = new DockerCli(config.dockerPath, config.cliEnv, log);
-    const keyFile = stateKeyFile(config.privateBase, runnerId);
-    const state = readState(input.state, { runnerId, keyFile, command: input.command, log });
+    const state = readState(input.state, {
+      runnerId,
+      privateBase: config.privateBase,
+      command: input.command,
+      log,
+    });
     if (config.featuresReason !== null) {
       // Said once per job: at its first hook call (a Docker action without a job container has no prepare_job).
       const first = command === 'prepare_job' || (command === 'run_container_step' && state === null);

@@ -13,7 +13,7 @@ import { settlePulls, startPulls, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
 import { labelsFor, signState } from './state';
-import { stateKeyFile } from './state-key';
+import { removeStateKeys } from './state-key';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -25,9 +25,11 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
   // Rollback removes by these ids as well as by label: what create returned is removed whatever its labels.
   const created: string[] = [];
   try {
-    await log.group('Removing leftovers of earlier jobs of this runner', () =>
-      removeLabelled(context, `dockhand.runner=${context.runnerId}`, { images: false }),
-    );
+    await log.group('Removing leftovers of earlier jobs of this runner', async () => {
+      // A runner runs one job at a time: no earlier job's state may verify from now on.
+      removeStateKeys(context.config.privateBase, context.runnerId);
+      await removeLabelled(context, `dockhand.runner=${context.runnerId}`, { images: false });
+    });
     return await log.group('Starting job containers', () => startJob(context, plan, pulls, created));
   } catch (error) {
     await settlePulls(pulls);
@@ -110,7 +112,7 @@ async function startJob(
       services,
       apiVersion: await context.engine.version(),
     },
-    stateKeyFile(context.config.privateBase, context.runnerId),
+    context.config.privateBase,
   );
   const portsOf = (id: string) => facts.find((fact) => fact.id === id)?.ports ?? {};
   return {

@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as v from 'valibot';
 import type { HookCommand } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
-import { makeStateKey, readStateKey } from './state-key';
+import { makeStateKey, readStateKey, STATE_KEY_NAME } from './state-key';
 
 const stateSchema = v.object({
   version: v.literal(1),
@@ -18,23 +18,25 @@ const stateSchema = v.object({
   services: v.array(v.object({ id: v.string(), alias: v.string(), image: v.string() })),
   /** The Engine API version prepare_job negotiated: later calls of the job need not ask the daemon again. */
   apiVersion: v.optional(v.pipe(v.string(), v.regex(/^1\.\d+$/))),
+  /** The name of the key file (in the private base) whose key signs this state. */
+  keyName: v.pipe(v.string(), v.regex(STATE_KEY_NAME)),
   /** HMAC-SHA256 of the fields above (signedText), hex. */
   mac: v.string(),
 });
 
 export type HookState = v.InferOutput<typeof stateSchema>;
-export type UnsignedState = Omit<HookState, 'mac'>;
+export type UnsignedState = Omit<HookState, 'mac' | 'keyName'>;
 
-/** What a state is checked against: this runner, and the key file that signs its states. */
+/** What a state is checked against: this runner, and the folder that holds the keys of its states. */
 export interface StateTrust {
   runnerId: string;
-  keyFile: string;
+  privateBase: string;
   command: HookCommand;
   log: JobLog;
 }
 
 /** The fields in a fixed order: the runner may hand the state back with its members in another order. */
-function signedText(state: UnsignedState): string {
+function signedText(state: Omit<HookState, 'mac'>): string {
   const { container, services } = state;
   return JSON.stringify([
     state.version,
@@ -44,15 +46,18 @@ function signedText(state: UnsignedState): string {
     container && [container.id, container.path],
     services.map((service) => [service.id, service.alias, service.image]),
     state.apiVersion ?? null,
+    state.keyName,
   ]);
 }
 
-const macOf = (state: UnsignedState, key: Buffer) =>
+const macOf = (state: Omit<HookState, 'mac'>, key: Buffer) =>
   createHmac('sha256', key).update(signedText(state)).digest('hex');
 
-/** Signs a new job's state with a new key. */
-export function signState(state: UnsignedState, keyFile: string): HookState {
-  return { ...state, mac: macOf(state, makeStateKey(keyFile)) };
+/** Signs a new job's state with a new key, made in the private base. */
+export function signState(state: UnsignedState, privateBase: string): HookState {
+  const { name, key } = makeStateKey(privateBase, state.runnerId);
+  const named = { ...state, keyName: name };
+  return { ...named, mac: macOf(named, key) };
 }
 
 /**
@@ -83,7 +88,8 @@ function verified(raw: unknown, trust: StateTrust): HookState {
     throw new Error(
       `the saved state belongs to runner ${state.runnerId}, not to this one (${trust.runnerId}): a job process replaced a response file`,
     );
-  const expected = Buffer.from(macOf(state, readStateKey(trust.keyFile)), 'hex');
+  const key = readStateKey(trust.privateBase, trust.runnerId, state.keyName);
+  const expected = Buffer.from(macOf(state, key), 'hex');
   const given = Buffer.from(state.mac, 'hex');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw new Error(

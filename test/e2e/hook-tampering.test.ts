@@ -10,7 +10,6 @@ import { removeObject } from '../../src/docker/engine-objects';
 import { createJobLog } from '../../src/protocol/job-log';
 import { jobCalls, jobContainer, serviceContainer } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
-import { stateKeyFile } from '../../src/hook/state-key';
 import { containersLabelled, docker, ecr, networksLabelled, testRunner } from './hook-support';
 import type { SavedState, TestRunner } from './hook-support';
 
@@ -86,7 +85,8 @@ describe('hook, a response file replaced by the job', () => {
     expect(prepare.response?.state).toBeTruthy();
     expect(readFileSync(victim, 'utf8')).toBe('');
     // The key that signed the state is outside _work, 0600, and goes with the job.
-    const keyFile = stateKeyFile(path.join(runner.root, 'private'), runnerIdOf(runner.replayer.layout.temp));
+    const { keyName } = prepare.response?.state as { keyName: string };
+    const keyFile = path.join(runner.root, 'private', keyName);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect((await runner.replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
     expect(existsSync(keyFile)).toBe(false);
