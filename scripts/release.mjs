@@ -32,9 +32,10 @@ if (!/^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(version)) {
 }
 const name = `dockhand-${version}`;
 
-// Run from a host's shell: the runner's own Node when --runner names a runner folder and dockhand runs as
-// that folder's owner, else node on PATH. Nobody else (root above all) starts the runner folder's node:
-// its owner can replace it.
+// Run from a host's shell: the runner's own Node when --runner names a runner folder and the user running
+// dockhand owns that Node and every folder from the runner folder down to it (stat -L: through any link),
+// else node on PATH. Root never starts the runner folder's Node, nor does anyone else: its owner can
+// replace it. cli.js then settles who acts on the folder (src/cli/privileges.ts).
 const COMMAND = `#!/bin/sh
 # dockhand ${version}: runs cli.js beside this file (also when reached through a symlink, as npm links it).
 self=$0
@@ -49,9 +50,16 @@ for argument in "$@"; do
   previous=$argument
 done
 node=
-if [ -n "$runner" ] && [ "$(id -u)" = "$(stat -c %u -- "$runner" 2>/dev/null)" ]; then
+me=$(id -u)
+if [ -n "$runner" ] && [ "$me" != 0 ]; then
   for version in node24 node20; do
-    [ -x "$runner/externals/$version/bin/node" ] && { node=$runner/externals/$version/bin/node; break; }
+    candidate=$runner/externals/$version/bin/node
+    [ -x "$candidate" ] || continue
+    owned=yes
+    for part in "$runner" "$runner/externals" "$runner/externals/$version" "$runner/externals/$version/bin" "$candidate"; do
+      [ "$(stat -L -c %u -- "$part" 2>/dev/null)" = "$me" ] || owned=no
+    done
+    [ "$owned" = yes ] && { node=$candidate; break; }
   done
 fi
 [ -z "$node" ] && node=$(command -v node)
@@ -60,7 +68,7 @@ if [ -z "$node" ] && [ "$*" = --version ]; then
   exit 0
 fi
 if [ -z "$node" ]; then
-  echo "dockhand: no node to run with: run as the runner folder's owner with --runner <runner folder> (it uses the runner's Node), or put Node 20 or later on PATH" >&2
+  echo "dockhand: no node to run with: install Node 20 or later on PATH, or run dockhand as the runner user with --runner <runner folder> (it then uses the runner's own Node)" >&2
   exit 2
 fi
 exec "$node" "$here/cli.js" "$@"

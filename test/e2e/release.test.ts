@@ -4,6 +4,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -148,7 +149,7 @@ describe('the release tarball', () => {
     giveTo(user, scratch.runner);
     const asRoot = dockhand(newRelease, ['doctor', '--runner', scratch.runner], undefined, pathWithoutNode());
     expect(asRoot.status).toBe(2);
-    expect(asRoot.stderr).toMatch(/^dockhand: no node to run with: run as the runner folder's owner .*\n$/);
+    expect(asRoot.stderr).toMatch(/^dockhand: no node to run with: install Node 20 or later on PATH, .*\n$/);
     // Nor does another user, whom the runner user could otherwise run code as.
     const other = dockhand(
       newRelease,
@@ -159,10 +160,61 @@ describe('the release tarball', () => {
     expect([other.status, other.stderr]).toEqual([asRoot.status, asRoot.stderr]);
   });
 
+  it('never starts, as root, a node the runner user can replace, whichever way --runner reaches its folder', () => {
+    removeScratch(scratch);
+    scratch = makeScratchRunner('LANG=C.UTF-8\n', []);
+    const proof = path.join(scratch.root, 'ran-as');
+    // What the runner user can put in its own folder: a "node" of its choosing.
+    const planted = path.join(scratch.runner, 'externals', 'node24', 'bin', 'node');
+    mkdirSync(path.dirname(planted), { recursive: true });
+    writeFileSync(planted, `#!/bin/sh\nid -u > ${proof}\n`, { mode: 0o755 });
+    giveTo(user, scratch.runner);
+    // An operator's convenience link (/opt/actions-runner -> /home/runner/actions-runner), made by root.
+    const link = path.join(scratch.root, 'runner-link');
+    symlinkSync(scratch.runner, link);
+    // The runner user's own folder, replaced by a link to a root-owned folder everyone can write.
+    const shared = path.join(scratch.root, 'shared');
+    mkdirSync(path.join(shared, 'externals', 'node24', 'bin'), { recursive: true });
+    chmodSync(shared, 0o1777);
+    writeFileSync(path.join(shared, 'externals', 'node24', 'bin', 'node'), `#!/bin/sh\nid -u > ${proof}\n`, {
+      mode: 0o755,
+    });
+    giveTo(user, path.join(shared, 'externals'));
+    const home = path.join(scratch.root, 'home');
+    giveTo(user, home);
+    const toShared = path.join(home, 'actions-runner');
+    symlinkSync(shared, toShared);
+    for (const runner of [link, `${link}/`, toShared, `${toShared}/`]) {
+      const withNode = dockhand(
+        newRelease,
+        ['doctor', '--runner', runner],
+        undefined,
+        '/usr/local/bin:/usr/bin:/bin',
+      );
+      expect(existsSync(proof), `${runner}: ${withNode.stderr}`).toBe(false);
+      const noNode = dockhand(newRelease, ['doctor', '--runner', runner], undefined, pathWithoutNode());
+      expect(existsSync(proof), runner).toBe(false);
+      expect([noNode.status, noNode.stderr]).toEqual([
+        2,
+        "dockhand: no node to run with: install Node 20 or later on PATH, or run dockhand as the runner user with --runner <runner folder> (it then uses the runner's own Node)\n",
+      ]);
+    }
+    // As the runner user, a node someone else owns in its folder is not started either.
+    const other = runnerUser('dockhand-other');
+    execFileSync('chown', [`${other.uid}`, planted]);
+    const asUser = dockhand(newRelease, ['doctor', '--runner', scratch.runner], user, pathWithoutNode());
+    expect(existsSync(proof)).toBe(false);
+    expect(asUser.status).toBe(2);
+  });
+
   it('installs from the unpacked tarball, upgrades in place, rolls back and uninstalls', () => {
     removeScratch(scratch);
     const features = 'HOOK_FEATURES_RULES=octo-org/pilot-*=all;*=none';
     scratch = makeScratchRunner(`LANG=C.UTF-8\n${features}\n`);
+    // As the unpacked runner has it: its own Node binary, which the runner user owns.
+    const node = path.join(scratch.runner, 'externals', 'node20', 'bin', 'node');
+    rmSync(node);
+    copyFileSync(process.execPath, node);
     mkdirSync(scratch.dockerConfig);
     writeFileSync(path.join(scratch.dockerConfig, 'config.json'), '{"auths":{}}\n');
     giveTo(user, scratch.runner, scratch.home);

@@ -1,5 +1,4 @@
 // `dockhand doctor`: every check in order; later checks build on what earlier ones found.
-import { existsSync } from 'node:fs';
 import type { CliConfig, Output } from '../context';
 import { readFileState } from '../install/files';
 import { becomeOwnerOf } from '../privileges';
@@ -21,20 +20,18 @@ export interface DoctorOptions {
 /**
  * Run as root on a folder the runner user owns, doctor becomes that user (privileges.ts) before it reads
  * .env or starts any program it names: it checks as the runner runs, and runs nothing as root that the
- * runner user could have replaced.
+ * runner user could have replaced. It then starts from that user's own environment, never root's
+ * (AWS keys, DOCKER_HOST): the runner user's .env picks the programs doctor starts.
  */
-function asRunnerUser(root: string, config: CliConfig): CliConfig {
-  if (!existsSync(root)) return config;
-  const before = process.getuid?.();
-  const actor = becomeOwnerOf(root);
-  if (actor.uid === before) return config;
-  const home = actor.home ?? '/nonexistent';
-  return { ...config, home, env: { ...config.env, HOME: home, USER: actor.name, LOGNAME: actor.name } };
+function asRunnerUser(runner: string, config: CliConfig): { root: string; config: CliConfig } {
+  const { actor, root, cleanEnv } = becomeOwnerOf(runner);
+  if (cleanEnv === undefined) return { root, config };
+  return { root, config: { ...config, home: actor.home ?? '/nonexistent', env: cleanEnv } };
 }
 
 export async function runChecks(options: DoctorOptions, given: CliConfig): Promise<CheckResult[]> {
-  const layout = runnerLayout(options.runner);
-  const config = asRunnerUser(layout.root, given);
+  const { root, config } = asRunnerUser(options.runner, given);
+  const layout = runnerLayout(root);
   const envText = readFileState(layout.envFile)?.text ?? null;
   const setup = doctorSetup(layout, config.env, envText, config.home);
   const results: CheckResult[] = [

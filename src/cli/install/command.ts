@@ -24,11 +24,13 @@ export interface InstallOptions {
   dryRun: boolean;
 }
 
-function checkedLayout(runner: string): RunnerLayout {
-  const layout = runnerLayout(runner);
+/** Settles who acts on the runner folder (privileges.ts), then checks it is one, by its resolved path. */
+function runnerAccess(runner: string): { actor: Actor; layout: RunnerLayout } {
+  const { actor, root } = becomeOwnerOf(runner);
+  const layout = runnerLayout(root);
   const problem = notARunnerFolder(layout.root);
   if (problem !== undefined) throw new UsageError(problem);
-  return layout;
+  return { actor, layout };
 }
 
 function readManifest(layout: RunnerLayout) {
@@ -138,16 +140,15 @@ function recordedRegistries(manifest: Manifest, configText: string | null, confi
 }
 
 export function install(options: InstallOptions, config: CliConfig, out: Output): void {
-  const layout = checkedLayout(options.runner);
   const given = parseRegistries(options.registries);
+  const bundles = readBundles(config.distDir);
+  const { actor, layout } = runnerAccess(options.runner);
   const helperNode = layout.newestNode;
   if (helperNode === undefined) {
     throw new UsageError(
       `${layout.root} has no externals/node24 or externals/node20: the runner folder is incomplete, unpack the runner again`,
     );
   }
-  const bundles = readBundles(config.distDir);
-  const actor = becomeOwnerOf(layout.root);
   const env = readFileState(layout.envFile);
   const manifest = readManifest(layout);
   const dockerConfigDir = dockerConfigDirOf(options, manifest?.dockerConfig.dir, env?.text ?? null, actor);
@@ -203,8 +204,7 @@ export function install(options: InstallOptions, config: CliConfig, out: Output)
 }
 
 export function rollback(options: { runner: string; dryRun: boolean }, out: Output): void {
-  const layout = checkedLayout(options.runner);
-  const actor = becomeOwnerOf(layout.root);
+  const { actor, layout } = runnerAccess(options.runner);
   const manifest = readManifest(layout);
   if (manifest === null)
     throw new UsageError(`dockhand is not installed in ${layout.root}: nothing to roll back`);
@@ -218,8 +218,7 @@ export function rollback(options: { runner: string; dryRun: boolean }, out: Outp
 }
 
 export function uninstall(options: { runner: string; dryRun: boolean }, out: Output): void {
-  const layout = checkedLayout(options.runner);
-  const actor = becomeOwnerOf(layout.root);
+  const { actor, layout } = runnerAccess(options.runner);
   const manifest = readManifest(layout);
   if (manifest === null) {
     out.line(`dockhand is not installed in ${layout.root}: nothing to change`);
