@@ -1,11 +1,10 @@
 // The hook's settings, read once from the runner's environment at the entrypoint. Everything below takes
 // this typed config and never reads process.env.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { dockerCliEnv, parseEnvPassthrough } from '../docker/cli-env';
-import { currentContextOf, dockerConfigDirOf } from '../docker/docker-config';
-import { engineEndpointOf, type EngineEndpoint } from '../docker/engine-endpoint';
+import { dockerCliSettingsOf } from '../docker/cli-settings';
+import type { EngineEndpoint } from '../docker/engine-endpoint';
 import { parseFeatures, type FeatureSet } from './features';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
 
@@ -43,14 +42,6 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   if (!Number.isFinite(value) || value <= 0)
     throw new HookConfigError(`${name}='${raw}' is not a positive number; fix or unset it`);
   return value;
-}
-
-function findOnPath(name: string, searchPath: string): string | null {
-  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
 }
 
 /** The label value that is unique per runner even when two runners share a name and a dockerd. */
@@ -116,19 +107,17 @@ export interface HookSystem {
 }
 
 export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
-  const dockerConfigDir = dockerConfigDirOf(env, system.homedir).dir;
-  const passthrough = parseEnvPassthrough(env.HOOK_ENV_PASSTHROUGH);
-  const dockerPath = env.HOOK_DOCKER_PATH || findOnPath('docker', env.PATH ?? '');
+  // The same rules as `dockhand doctor`, from the same module.
+  const { dockerPath, dockerConfigDir, cliEnv, engineEndpoint } = dockerCliSettingsOf(env, system.homedir);
   if (!dockerPath)
     throw new HookConfigError(
-      "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
+      "no executable docker CLI on the runner's PATH; install it or set HOOK_DOCKER_PATH",
     );
-  const cliEnv = dockerCliEnv(env, passthrough, dockerConfigDir);
   return {
     dockerPath,
     dockerConfigDir,
     cliEnv,
-    engineEndpoint: engineEndpointOf(cliEnv, currentContextOf(dockerConfigDir)),
+    engineEndpoint,
     runnerTemp: env.RUNNER_TEMP || null,
     privateBase: privateBaseOf(env, system.tmpdir, system.uid ?? process.getuid?.() ?? 0),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,

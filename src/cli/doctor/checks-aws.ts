@@ -1,7 +1,7 @@
 // For registries served by ecr-login: AWS credentials resolve, and its token cache is private.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { runProcess } from '../../exec/process';
+import { runProcess } from '../../exec';
 import { AWS_PROBE_COMMAND, type AwsProbeResult } from './aws-probe';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
 import type { DoctorSetup } from './setup';
@@ -19,7 +19,7 @@ export async function checkAwsCredentials(
   const name = 'AWS credentials';
   if (!usesEcrLogin) return skip(name, 'no registry is served by ecr-login');
   const probe = await runProcess([...self, AWS_PROBE_COMMAND], {
-    env: setup.dockerEnv,
+    env: setup.docker.cliEnv,
     timeoutMs: AWS_TIMEOUT_MS,
   });
   if (probe.timedOut)
@@ -50,7 +50,7 @@ function modeOf(file: string): number {
 export function checkCacheDir(setup: DoctorSetup, usesEcrLogin: boolean, home: string): CheckResult {
   const name = 'ecr-login cache';
   if (!usesEcrLogin) return skip(name, 'no registry is served by ecr-login');
-  const env = setup.dockerEnv;
+  const env = setup.docker.cliEnv;
   if (env.AWS_ECR_DISABLE_CACHE !== undefined) return pass(name, 'disabled by AWS_ECR_DISABLE_CACHE');
   const dir = env.AWS_ECR_CACHE_DIR ?? path.join(env.HOME ?? home, '.ecr');
   if (!existsSync(dir)) return pass(name, `${dir} does not exist yet (the helper creates it 0700)`);

@@ -3,9 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import path from 'node:path';
-import { runProcess } from '../../exec/process';
+import { findExecutable, runProcess } from '../../exec';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
-import { findOnPath } from './checks-docker';
 import type { DoctorSetup, RegistryRoute } from './setup';
 
 /** Where dockerd looks for a registry's CA: the registry check trusts the same one. */
@@ -21,10 +20,10 @@ async function fetchCredentials(
   setup: DoctorSetup,
 ): Promise<Credentials | CheckResult> {
   const name = `credentials for ${route.host}`;
-  const program = findOnPath(`docker-credential-${route.helper}`, setup.dockerEnv.PATH);
-  if (program === undefined) return skip(name, `docker-credential-${route.helper} not found (see above)`);
+  const program = findExecutable(`docker-credential-${route.helper}`, setup.docker.cliEnv.PATH);
+  if (program === null) return skip(name, `docker-credential-${route.helper} not found (see above)`);
   const result = await runProcess([program, 'get'], {
-    env: setup.dockerEnv,
+    env: setup.docker.cliEnv,
     input: `${route.host}\n`,
     timeoutMs: 60_000,
   });
