@@ -13,7 +13,7 @@ import type {
   RunScriptStepArgs,
 } from '../protocol/hook-types';
 import { writeHookResponse } from '../protocol/hook-response';
-import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
+import { createJobLog, formatWorkflowCommand, type LogSink } from '../protocol/job-log';
 import { cleanupJob } from './cleanup-job';
 import { hookConfigFromEnv, runnerIdOf, type HookSystem } from './config';
 import type { HookContext } from './context';
@@ -71,7 +71,9 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     writeHookResponse(input.responseFile, response);
     return 0;
   } catch (error) {
-    io.stdout.write(`::error::${escapeData(`dockhand ${command}: ${(error as Error).message}`)}\n`);
+    io.stdout.write(
+      `${formatWorkflowCommand('error', `dockhand ${command}: ${(error as Error).message}`)}\n`,
+    );
     return error instanceof StepFailedError ? error.exitCode : 1;
   }
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createReplayer, runnerLayout } from '../../replay';
 import { UsageError, type CliConfig, type Output } from '../context';
 import { readIfExists } from '../install/files';
-import { JobLog } from './job-log';
+import { JobLogRenderer } from './log-renderer';
 import { playJob } from './play';
 import { formatSummary } from './summary';
 import { planJob, WorkflowError } from './workflow';
@@ -38,7 +38,7 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
 
   // A throw-away runner folder: the job's workspace and temp files live there and go with it.
   const root = mkdtempSync(path.join(os.tmpdir(), 'dockhand-run-'));
-  const log = new JobLog((line) => out.line(line));
+  const log = new JobLogRenderer((line) => out.line(line));
   try {
     const replayer = createReplayer({
       hookPath,
