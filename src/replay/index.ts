@@ -5,7 +5,14 @@ export {
   type Replayer,
   type ReplayerOptions,
 } from './replayer';
-export { jobCalls, replayJob, type JobCalls, type JobResult, type JobSpec, type StepSpec } from './job';
+export {
+  replayJob,
+  type JobCall,
+  type JobObserver,
+  type JobResult,
+  type JobSpec,
+  type StepSpec,
+} from './job';
 export { createRunnerLayout, runnerLayout, type RunnerLayout } from './layout';
 export {
   containerStep,
