@@ -5,6 +5,7 @@ import { AWS_PROBE_COMMAND, probeAwsCredentials } from './doctor/aws-probe';
 import { doctor } from './doctor/command';
 import { install, uninstall } from './install/command';
 import { run } from './run/command';
+import { messageOf } from '../protocol/errors';
 
 const USAGE = `usage: dockhand <command> [options]
 
@@ -35,7 +36,7 @@ function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see 'dockhand --help')`, { cause: error });
+    throw new UsageError(`${messageOf(error)} (see 'dockhand --help')`, { cause: error });
   }
 }
 

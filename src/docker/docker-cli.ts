@@ -59,13 +59,4 @@ export class DockerCli {
     }
     return result;
   }
-
-  /** Output lines of a successful call, e.g. ids from `ls --quiet`. */
-  async lines(args: string[]): Promise<string[]> {
-    const { stdout } = await this.ok(args);
-    return stdout
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean);
-  }
 }

@@ -1,6 +1,7 @@
 // The Docker Engine API. The hook uses it where starting a docker CLI process would cost more than the
 // work itself (a step's exec, inspects, logs, listings, removals); pulls, logins, builds and creates stay
 // with the CLI, which owns credential helpers and `docker create`'s options.
+import { isJsonObject } from '../protocol/json';
 import type { JobLog } from '../protocol/job-log';
 import { exchange, type EngineConnection, type EngineReply, type EngineRequest } from './engine-http';
 import { frameReader, type StreamName } from './stream-frames';
@@ -43,6 +44,7 @@ export class EngineApi {
   async json<T>(method: Method, path: string, body?: object, allow: number[] = []): Promise<T | null> {
     const reply = await this.request(method, path, body, allow);
     if (reply.status >= 300 || reply.body.length === 0) return null;
+    // Safe as far as the daemon keeps its API: each caller names the documented shape of its endpoint.
     return JSON.parse(reply.body.toString('utf8')) as T;
   }
 
@@ -128,7 +130,8 @@ export class EngineApi {
     if ((reply.status >= 200 && reply.status < 300) || allow.includes(reply.status)) return reply;
     let message = reply.body.toString('utf8').trim();
     try {
-      message = (JSON.parse(message) as { message?: string }).message ?? message;
+      const parsed: unknown = JSON.parse(message);
+      if (isJsonObject(parsed) && typeof parsed.message === 'string') message = parsed.message;
     } catch {
       // not JSON: the text is the message
     }

@@ -7,6 +7,7 @@ import { dockerCliSettingsOf } from '../docker/cli-settings';
 import type { EngineEndpoint } from '../docker/engine-endpoint';
 import { parseFeatures, type FeatureSet } from './features';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
+import { errnoCodeOf } from '../protocol/errors';
 
 export interface HookConfig {
   dockerPath: string;
@@ -73,7 +74,7 @@ function privateBaseOf(env: Env, tmpdir: string, uid: number): string {
     stat = statSync(base);
   } catch (error) {
     throw new HookConfigError(
-      `${what} ${given} cannot be used (${(error as NodeJS.ErrnoException).code}); create it as a folder of the runner user, mode 0700`,
+      `${what} ${given} cannot be used (${errnoCodeOf(error)}); create it as a folder of the runner user, mode 0700`,
     );
   }
   const named = base === given ? given : `${given} (a link to ${base})`;

@@ -22,6 +22,7 @@ import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
 import { readState, type HookState } from './state';
 import { StepFailedError } from './step-process';
+import { messageOf } from '../protocol/errors';
 
 export interface HookProcess {
   stdin: string;
@@ -71,9 +72,7 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     writeHookResponse(input.responseFile, response);
     return 0;
   } catch (error) {
-    io.stdout.write(
-      `${formatWorkflowCommand('error', `dockhand ${command}: ${(error as Error).message}`)}\n`,
-    );
+    io.stdout.write(`${formatWorkflowCommand('error', `dockhand ${command}: ${messageOf(error)}`)}\n`);
     return error instanceof StepFailedError ? error.exitCode : 1;
   }
 }

@@ -13,6 +13,7 @@ import { settlePulls, startPulls, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
 import { labelsFor, type HookState } from './state';
+import { messageOf } from '../protocol/errors';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -35,7 +36,7 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
       images: false,
       containerIds: created,
     }).catch((cleanupError: unknown) =>
-      log.warning(`rollback incomplete (cleanup_job will retry): ${(cleanupError as Error).message}`),
+      log.warning(`rollback incomplete (cleanup_job will retry): ${messageOf(cleanupError)}`),
     );
     throw error;
   }

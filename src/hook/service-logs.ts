@@ -1,6 +1,7 @@
 // Prints services' logs in collapsed groups, as the runner's built-in support does at the end of a job.
 import { inspectContainer } from '../docker/engine-objects';
 import type { HookContext } from './context';
+import { messageOf } from '../protocol/errors';
 
 export interface LoggedService {
   id: string;
@@ -16,7 +17,7 @@ export function fetchServiceLogs(context: HookContext, services: LoggedService[]
       const { tty } = await inspectContainer(context.engine, service.id);
       return await context.engine.logs(service.id, tty);
     } catch (error) {
-      return `(no logs: ${(error as Error).message})`;
+      return `(no logs: ${messageOf(error)})`;
     }
   });
 }

@@ -1,29 +1,13 @@
-export {
-  createReplayer,
-  hookEnvironment,
-  type HookCall,
-  type Replayer,
-  type ReplayerOptions,
-} from './replayer';
-export {
-  replayJob,
-  type JobCall,
-  type JobObserver,
-  type JobResult,
-  type JobSpec,
-  type StepSpec,
-} from './job';
-export { createRunnerLayout, runnerLayout, type RunnerLayout } from './layout';
+export { createReplayer, hookEnvironment, type HookCall, type Replayer } from './replayer';
+export { replayJob, type JobCall, type JobResult, type StepSpec } from './job';
+export { createJobLayout, jobLayout, type JobLayout } from './layout';
 export {
   containerStep,
   jobContainer,
   registryHost,
   scriptStep,
   serviceContainer,
-  stepEnvironment,
   userMount,
-  type ContainerSpec,
-  type ContainerStepSpec,
-  type ScriptStepSpec,
+  type WorkflowContainer,
 } from './builders';
-export { RunnerCheckError, checkPrepareJobResponse, nextState, parseResponseFile } from './checks';
+export { RunnerCheckError } from './checks';

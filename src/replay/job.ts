@@ -5,7 +5,7 @@ import {
   jobContainer,
   scriptStep,
   serviceContainer,
-  type ContainerSpec,
+  type WorkflowContainer,
   type ContainerStepSpec,
   type ScriptStepSpec,
 } from './builders';
@@ -16,8 +16,8 @@ export type StepSpec =
   ({ kind: 'script' } & ScriptStepSpec) | ({ kind: 'container' } & ContainerStepSpec) | { kind: 'skip' };
 
 export interface JobSpec {
-  container?: ContainerSpec;
-  services?: ContainerSpec[];
+  container?: WorkflowContainer;
+  services?: WorkflowContainer[];
   /** The job's `env:`; each step's own env is merged over it. */
   env?: Record<string, string>;
   steps: StepSpec[];

@@ -30,6 +30,7 @@ export async function checkAwsCredentials(
     );
   let result: AwsProbeResult;
   try {
+    // Safe: the probe is dockhand's own program (aws-probe.ts), started by path from dist/.
     result = JSON.parse(probe.stdout) as AwsProbeResult;
   } catch {
     return fail(

@@ -5,10 +5,11 @@ import { EngineApi } from '../../docker/engine-api';
 import { engineConnectionOf } from '../../docker/engine-endpoint';
 import { findExecutable, runProcess } from '../../exec';
 import { createJobLog } from '../../protocol/job-log';
-import type { JsonObject } from '../docker-config';
+import type { JsonObject } from '../../protocol/json';
 import { parseDockerConfig } from '../docker-config';
 import { fail, firstLine, pass, type CheckResult } from './check';
 import type { DoctorSetup, RegistryRoute } from './setup';
+import { errnoCodeOf, messageOf } from '../../protocol/errors';
 
 export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
   // The docker the hook will run: HOOK_DOCKER_PATH, else the first executable docker on its PATH.
@@ -29,7 +30,7 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
       timeoutMs: 20_000,
     });
   } catch (error) {
-    return [fail('docker CLI', (error as Error).message, 'fix HOOK_DOCKER_PATH or PATH in the runner .env')];
+    return [fail('docker CLI', messageOf(error), 'fix HOOK_DOCKER_PATH or PATH in the runner .env')];
   }
   const cli = pass('docker CLI', docker);
   if (server.exitCode === 0)
@@ -60,7 +61,7 @@ export function checkDockerConfig(setup: DoctorSetup): { result: CheckResult; co
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCodeOf(error);
     if (code === 'EACCES') {
       return {
         result: fail(
@@ -78,7 +79,7 @@ export function checkDockerConfig(setup: DoctorSetup): { result: CheckResult; co
     const config = parseDockerConfig(text, file);
     return { result: pass(name, from), config };
   } catch (error) {
-    return { result: fail(name, (error as Error).message, `fix ${file} (a backup may be next to it)`) };
+    return { result: fail(name, messageOf(error), `fix ${file} (a backup may be next to it)`) };
   }
 }
 
@@ -115,7 +116,7 @@ async function checkEngineApi(setup: DoctorSetup, docker: string): Promise<Check
   } catch (error) {
     return fail(
       'docker Engine API',
-      (error as Error).message,
+      messageOf(error),
       'the runner user needs read/write access to the docker socket (docker group), or fix DOCKER_HOST',
     );
   }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { findExecutable, runProcess } from '../../exec';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
 import type { DoctorSetup, RegistryRoute } from './setup';
+import { messageOf } from '../../protocol/errors';
 
 /** Where dockerd looks for a registry's CA: the registry check trusts the same one. */
 export const DOCKER_CERTS_DIR = '/etc/docker/certs.d';
@@ -39,6 +40,7 @@ async function fetchCredentials(
     );
   }
   try {
+    // Safe: both fields stay unknown until checked on the next line.
     const parsed = JSON.parse(result.stdout) as { Username?: unknown; Secret?: unknown };
     if (typeof parsed.Username === 'string' && typeof parsed.Secret === 'string' && parsed.Secret !== '') {
       return { username: parsed.Username, secret: parsed.Secret };
@@ -123,7 +125,7 @@ export async function checkRegistry(
       got,
       fail(
         name,
-        `unreachable: ${(error as Error).message}`,
+        `unreachable: ${messageOf(error)}`,
         `check DNS, network and TLS for ${route.host} (dockerd's CA goes in ${path.join(certsDir, route.host, 'ca.crt')})`,
       ),
     ];

@@ -1,7 +1,7 @@
 // The runner folder, its .env, and whether the hook bundle loads under the runner's Node 20.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runProcess } from '../../exec/process';
+import { runProcess } from '../../exec';
 import { notARunnerFolder } from '../runner-folder';
 import { fail, firstLine, pass, type CheckResult } from './check';
 import type { DoctorSetup } from './setup';

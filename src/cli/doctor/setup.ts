@@ -1,7 +1,8 @@
 // What the hook will see on this runner, worked out from the runner folder, its .env and the
 // environment doctor runs in: the hook's environment, the docker config it picks, the env docker gets.
 import { dockerCliSettingsOf, type DockerCliSettings } from '../../docker/cli-settings';
-import { credHelpersOf, type JsonObject } from '../docker-config';
+import type { JsonObject } from '../../protocol/json';
+import { credHelpersOf } from '../docker-config';
 import { applyEnvFile, parseEnvText, type EnvLines } from '../env-file';
 import type { RunnerLayout } from '../runner-folder';
 

@@ -12,6 +12,7 @@ import { applyChanges, readAllStates, readFileState, removeEmptyDirs, whyNotWrit
 import { backupOf, BUNDLES, parseManifest } from './manifest';
 import { installPaths, planInstall } from './plan-install';
 import { planUninstall } from './plan-uninstall';
+import { messageOf } from '../../protocol/errors';
 
 export interface InstallOptions {
   runner: string;
@@ -35,7 +36,7 @@ function readManifest(layout: RunnerLayout) {
   try {
     return parseManifest(state.text, file);
   } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+    throw new UsageError(messageOf(error), { cause: error });
   }
 }
 

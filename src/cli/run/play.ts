@@ -2,7 +2,7 @@
 // a header before each hook call or skipped step and collecting a row per step for the summary.
 import { replayJob, type HookCall, type JobCall, type Replayer } from '../../replay';
 import type { StepRow } from './summary';
-import type { JobPlan } from './workflow';
+import type { WorkflowJob } from './workflow';
 
 export interface PlayOutput {
   header(title: string): void;
@@ -15,7 +15,7 @@ function row(name: string, call: HookCall): StepRow {
   return { name, status: call.exitCode === 0 ? 'success' : 'failure', durationMs: call.durationMs };
 }
 
-export async function playJob(replayer: Replayer, plan: JobPlan, out: PlayOutput): Promise<StepRow[]> {
+export async function playJob(replayer: Replayer, plan: WorkflowJob, out: PlayOutput): Promise<StepRow[]> {
   // Steps the player never reaches (after a failure) keep 'not run'.
   const stepRows: StepRow[] = plan.steps.map((step) => ({ name: step.name, status: 'not run' }));
   let prepareRow: StepRow | undefined;

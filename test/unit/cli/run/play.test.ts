@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { playJob } from '../../../../src/cli/run/play';
-import type { JobPlan } from '../../../../src/cli/run/workflow';
+import type { WorkflowJob } from '../../../../src/cli/run/workflow';
 import { createReplayer } from '../../../../src/replay';
 
 const hookPath = path.resolve(__dirname, '../../../fixtures/hooks/recording-hook.js');
@@ -39,7 +39,7 @@ function replayer(responses: Record<string, string>, exitCodes: Record<string, n
   });
 }
 
-const plan: JobPlan = {
+const plan: WorkflowJob = {
   container: { image: 'img:1' },
   services: [
     { name: 'db', spec: { image: 'db:1' } },
@@ -67,7 +67,7 @@ it('prints a header per call and per skipped step it reaches; steps after a fail
   headers.length = 0;
   const prepared =
     '{"isAlpine":false,"context":{"container":{"id":"c","network":"n","ports":{}},"services":[]}}';
-  const steps: JobPlan['steps'] = [
+  const steps: WorkflowJob['steps'] = [
     { name: 'uses: actions/x', skipped: 'a JavaScript action' },
     { name: 'fails', spec: { kind: 'script', script: 'false' } },
     { name: 'uses: actions/y', skipped: 'a JavaScript action' },
