@@ -12,12 +12,15 @@ export interface DockerCallOptions {
   timeoutMs?: number | null;
 }
 
+/** A docker CLI call that is not a pull: a daemon that does not answer fails it instead of hanging the job. */
+export const DOCKER_CALL_TIMEOUT_MS = 120_000;
+
 export class DockerCli {
   constructor(
     readonly dockerPath: string,
     readonly env: Record<string, string>,
     private readonly log: JobLog,
-    private readonly defaultTimeoutMs = 120_000,
+    private readonly defaultTimeoutMs = DOCKER_CALL_TIMEOUT_MS,
   ) {}
 
   /** Resolves with any exit code. */

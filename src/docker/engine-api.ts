@@ -13,6 +13,9 @@ import { frameReader, type StreamName } from './stream-frames';
 const NEWEST_KNOWN_VERSION = '1.47';
 /** As for the CLI calls: a daemon that does not answer fails the call instead of hanging the job. */
 const REQUEST_TIMEOUT_MS = 120_000;
+/** After an exec's output ends, its exit code is polled this often, for at most EXEC_EXIT_WAIT_MS. */
+const EXEC_EXIT_POLL_MS = 10;
+const EXEC_EXIT_WAIT_MS = 2000;
 
 export class EngineError extends Error {
   override name = 'EngineError';
@@ -100,15 +103,17 @@ export class EngineApi {
 
   private async execExitCode(execId: string): Promise<number> {
     // The stream ends when the process's output does; its exit code is recorded a moment later.
-    for (let attempt = 0; attempt < 200; attempt++) {
+    for (let waited = 0; waited < EXEC_EXIT_WAIT_MS; waited += EXEC_EXIT_POLL_MS) {
       const state = await this.json<{ Running: boolean; ExitCode: number | null }>(
         'GET',
         `/exec/${execId}/json`,
       );
       if (state && !state.Running && state.ExitCode !== null) return state.ExitCode;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, EXEC_EXIT_POLL_MS));
     }
-    throw new EngineError(`exec ${execId} still reports running 2 s after its output ended`);
+    throw new EngineError(
+      `exec ${execId} still reports running ${EXEC_EXIT_WAIT_MS / 1000} s after its output ended`,
+    );
   }
 
   private async request(

@@ -7,7 +7,7 @@ import { ExecError } from '../exec';
 import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import { loginArgs, pullArgs } from './args';
-import type { DockerCli } from './docker-cli';
+import { DOCKER_CALL_TIMEOUT_MS, type DockerCli } from './docker-cli';
 import { authSourceFor, readDockerConfig, type RegistryAuthSource } from './docker-config';
 import { withPrivateDir } from './private-dir';
 import { registryOf } from '../protocol/image-reference';
@@ -167,7 +167,7 @@ async function pullWithLogin(
         docker.ok(loginArgs(credentials.username, credentials.serverUrl), {
           env,
           input: credentials.password,
-          timeoutMs: 120_000,
+          timeoutMs: DOCKER_CALL_TIMEOUT_MS,
         }),
       policy(settings, log, `docker login to ${credentials.serverUrl || 'Docker Hub'}`),
     );

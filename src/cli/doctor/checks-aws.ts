@@ -4,9 +4,9 @@ import path from 'node:path';
 import { runProcess } from '../../exec';
 import { AWS_PROBE_COMMAND, type AwsProbeResult } from './aws-probe';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
+import { AWS_PROBE_TIMEOUT_MS, noAnswerIn } from './limits';
 import type { DoctorSetup } from './setup';
 
-const AWS_TIMEOUT_MS = 20_000;
 const AWS_FIX =
   'give the runner an instance role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID+AWS_SECRET_ACCESS_KEY / AWS_ROLE_ARN+AWS_WEB_IDENTITY_TOKEN_FILE in the runner .env';
 
@@ -20,14 +20,10 @@ export async function checkAwsCredentials(
   if (!usesEcrLogin) return skip(name, 'no registry is served by ecr-login');
   const probe = await runProcess([...self, AWS_PROBE_COMMAND], {
     env: setup.docker.cliEnv,
-    timeoutMs: AWS_TIMEOUT_MS,
+    timeoutMs: AWS_PROBE_TIMEOUT_MS,
   });
   if (probe.timedOut)
-    return fail(
-      name,
-      `the AWS default credential chain gave no answer in ${AWS_TIMEOUT_MS / 1000} s`,
-      AWS_FIX,
-    );
+    return fail(name, `the AWS default credential chain gave ${noAnswerIn(AWS_PROBE_TIMEOUT_MS)}`, AWS_FIX);
   let result: AwsProbeResult;
   try {
     // Safe: the probe is dockhand's own program (aws-probe.ts), started by path from dist/.

@@ -8,6 +8,7 @@ import { createJobLog } from '../../protocol/job-log';
 import type { JsonObject } from '../../protocol/json';
 import { parseDockerConfig } from '../docker-config';
 import { fail, firstLine, pass, type CheckResult } from './check';
+import { DOCKER_VERSION_TIMEOUT_MS, noAnswerIn } from './limits';
 import type { DoctorSetup, RegistryRoute } from './setup';
 import { errnoCodeOf, messageOf } from '../../protocol/errors';
 
@@ -27,7 +28,7 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
   try {
     server = await runProcess([docker, 'version', '--format', '{{.Server.Version}}'], {
       env: setup.docker.cliEnv,
-      timeoutMs: 20_000,
+      timeoutMs: DOCKER_VERSION_TIMEOUT_MS,
     });
   } catch (error) {
     return [fail('docker CLI', messageOf(error), 'fix HOOK_DOCKER_PATH or PATH in the runner .env')];
@@ -41,7 +42,7 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
     ];
   const endpoint = setup.docker.engineEndpoint;
   const where = 'socketPath' in endpoint ? `unix://${endpoint.socketPath}` : endpoint.viaCli;
-  const reason = server.timedOut ? 'no answer in 20 s' : firstLine(server.stderr);
+  const reason = server.timedOut ? noAnswerIn(DOCKER_VERSION_TIMEOUT_MS) : firstLine(server.stderr);
   return [
     cli,
     fail(

@@ -5,6 +5,7 @@ import { request } from 'node:https';
 import path from 'node:path';
 import { findExecutable, runProcess } from '../../exec';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
+import { HELPER_GET_TIMEOUT_MS, noAnswerIn, REGISTRY_TIMEOUT_MS } from './limits';
 import type { DoctorSetup, RegistryRoute } from './setup';
 import { messageOf } from '../../protocol/errors';
 
@@ -26,14 +27,14 @@ async function fetchCredentials(
   const result = await runProcess([program, 'get'], {
     env: setup.docker.cliEnv,
     input: `${route.host}\n`,
-    timeoutMs: 60_000,
+    timeoutMs: HELPER_GET_TIMEOUT_MS,
   });
   if (result.exitCode !== 0) {
     // Helpers print their error on stdout; dockhand's ecr-login adds its reason on stderr.
     const reason = [firstLine(result.stdout), firstLine(result.stderr)].filter((s) => s !== '').join('; ');
     return fail(
       name,
-      `docker-credential-${route.helper} get failed: ${result.timedOut ? 'no answer in 60 s' : reason}`,
+      `docker-credential-${route.helper} get failed: ${result.timedOut ? noAnswerIn(HELPER_GET_TIMEOUT_MS) : reason}`,
       route.helper === 'ecr-login'
         ? 'check the AWS credentials line, the registry id and region, and ecr:GetAuthorizationToken permission'
         : `check what docker-credential-${route.helper} needs to log in`,
@@ -73,14 +74,14 @@ function probeRegistry(host: string, credentials: Credentials, certsDir: string)
         method: 'GET',
         headers: { Authorization: `Basic ${auth}` },
         ca: caFor(host, certsDir),
-        timeout: 15_000,
+        timeout: REGISTRY_TIMEOUT_MS,
       },
       (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       },
     );
-    req.on('timeout', () => req.destroy(new Error('no answer in 15 s')));
+    req.on('timeout', () => req.destroy(new Error(noAnswerIn(REGISTRY_TIMEOUT_MS))));
     req.on('error', reject);
     req.end();
   });
