@@ -1,5 +1,5 @@
 // What the runner sends for a job container, a service, a script step and a container step, built from
-// the workflow's terms. Field for field as runner 2.336 fills them (shared/docs/runner-protocol.md).
+// the workflow's terms. Field for field as runner 2.336 fills them (docs/runner-protocol.md).
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
