@@ -12,7 +12,7 @@ import {
   scriptStep,
   serviceContainer,
   type HookCall,
-  type RunnerLayout,
+  type JobLayout,
 } from '../src/replay';
 import { distDir, loadStack } from '../test/support/stack';
 import {
@@ -63,7 +63,7 @@ function checked(call: HookCall): number {
 }
 
 /** The job and service containers of one contender's job, on that contender's own images. */
-function jobOf(set: BenchImageSet, layout: RunnerLayout) {
+function jobOf(set: BenchImageSet, layout: JobLayout) {
   const [job, ...services] = set.map((image) => image.ref);
   return {
     container: jobContainer({ image: job as string }, layout),

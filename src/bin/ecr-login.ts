@@ -6,6 +6,7 @@ import type * as AwsModule from '../ecr/api';
 import { runEcrLogin } from '../ecr/main';
 
 // The AWS SDK lives in its own bundle beside this one, required only on a cache miss (see scripts/build.mjs).
+// The cast is safe: that bundle is src/ecr/api.ts, built by the same build (its type is imported here).
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time, on purpose
 const loadAws = (): typeof AwsModule => require(path.join(__dirname, 'ecr-login-aws.js')) as typeof AwsModule;
 

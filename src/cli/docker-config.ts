@@ -1,7 +1,7 @@
 // The docker CLI's config.json, merged rather than replaced: every key the owner had stays, only the
 // `credHelpers` entries dockhand manages change, and they can be put back exactly as they were.
 
-export type JsonObject = Record<string, unknown>;
+import { isJsonObject, type JsonObject } from '../protocol/json';
 
 export class DockerConfigError extends Error {
   override name = 'DockerConfigError';
@@ -17,20 +17,19 @@ export function parseDockerConfig(text: string | null, file: string): JsonObject
       cause: error,
     });
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isJsonObject(parsed)) {
     throw new DockerConfigError(`${file} is not a JSON object: fix or move it, then run again`);
   }
-  const helpers = (parsed as JsonObject).credHelpers;
-  if (helpers !== undefined && (typeof helpers !== 'object' || helpers === null || Array.isArray(helpers))) {
+  if (parsed.credHelpers !== undefined && !isJsonObject(parsed.credHelpers)) {
     throw new DockerConfigError(`${file}: "credHelpers" is not an object: fix it, then run again`);
   }
-  return parsed as JsonObject;
+  return parsed;
 }
 
 export function credHelpersOf(config: JsonObject): Record<string, string> {
-  const helpers = config.credHelpers as Record<string, unknown> | undefined;
+  const helpers = isJsonObject(config.credHelpers) ? config.credHelpers : {};
   const result: Record<string, string> = {};
-  for (const [host, name] of Object.entries(helpers ?? {})) {
+  for (const [host, name] of Object.entries(helpers)) {
     if (typeof name === 'string') result[host] = name;
   }
   return result;
@@ -45,7 +44,7 @@ export function withCredHelpers(
   changes: Record<string, string | null>,
   dropEmpty = false,
 ): JsonObject {
-  const helpers: Record<string, unknown> = { ...((config.credHelpers as JsonObject | undefined) ?? {}) };
+  const helpers: JsonObject = { ...(isJsonObject(config.credHelpers) ? config.credHelpers : {}) };
   for (const [host, name] of Object.entries(changes)) {
     if (name === null) delete helpers[host];
     else helpers[host] = name;

@@ -83,11 +83,6 @@ export function applyEnvFile(
   return env;
 }
 
-/** Whether `value` survives the runner's line format unchanged. */
-export function isWritableEnvValue(value: string): boolean {
-  return !/[\r\n]/.test(value);
-}
-
 /** What a change does to `keys`, as `- old line` / `+ new line`: only those keys, never other lines. */
 export function describeEnvChanges(before: EnvLines, after: EnvLines, keys: readonly string[]): string[] {
   return keys.flatMap((key) => {

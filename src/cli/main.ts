@@ -6,6 +6,7 @@ import { doctor } from './doctor/command';
 import { VERSION } from '../protocol/version';
 import { install, rollback, uninstall } from './install/command';
 import { run } from './run/command';
+import { messageOf } from '../protocol/errors';
 
 const USAGE = `usage: dockhand <command> [options]    (dockhand --version: which release this is)
 
@@ -40,7 +41,7 @@ function parse(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message} (see 'dockhand --help')`, { cause: error });
+    throw new UsageError(`${messageOf(error)} (see 'dockhand --help')`, { cause: error });
   }
 }
 

@@ -44,7 +44,8 @@ function userEntry(): os.UserInfo<string> | undefined {
 /** The POSIX calls that change who the process is (absent on Windows, where dockhand does not run). */
 function identityCalls() {
   const { seteuid, setgroups, setgid, setuid } = process;
-  // initgroups is missing from @types/node 20, though Node has it on POSIX.
+  // initgroups is missing from @types/node 20, though Node has it on POSIX; the cast adds it as optional,
+  // and its absence is checked next.
   const { initgroups } = process as { initgroups?: (user: string, extraGroup: number) => void };
   if (!seteuid || !setgroups || !setgid || !setuid || !initgroups) {
     throw new Error('this platform cannot change the user a process runs as');

@@ -75,5 +75,3 @@ export function buildArgs(
 ): string[] {
   return ['build', '--quiet', '--tag', tag, ...labelArgs(labels), '--file', dockerfile, '--', context];
 }
-
-/** `docker ps`/`network ls`/`image ls` filtered by one label, printing ids only. */

@@ -1,6 +1,7 @@
 // The workflow's `options:` are docker create flags written as a shell would: parse them once, with a real
 // shell-words parser, into argv tokens that go to docker unchanged (never joined and re-split).
 import { splitShellWords } from './shell-words';
+import { messageOf } from '../protocol/errors';
 
 export class CreateOptionsError extends Error {
   override name = 'CreateOptionsError';
@@ -12,7 +13,7 @@ function splitWords(text: string | null, field: string): string[] {
     return splitShellWords(text);
   } catch (error) {
     throw new CreateOptionsError(
-      `invalid ${field} '${text}': ${(error as Error).message}; balance the quotes in the workflow's options`,
+      `invalid ${field} '${text}': ${messageOf(error)}; balance the quotes in the workflow's options`,
       { cause: error },
     );
   }
@@ -60,8 +61,7 @@ export function checkCreateOptions(tokens: readonly string[], field: string): vo
         );
     }
   };
-  for (let index = 0; index < tokens.length; index++) {
-    const token = tokens[index] as string;
+  for (const [index, token] of tokens.entries()) {
     if (token === '--') return;
     if (token.startsWith('--')) {
       const eq = token.indexOf('=');
@@ -71,7 +71,7 @@ export function checkCreateOptions(tokens: readonly string[], field: string): vo
       checkValue(flag, eq < 0 ? tokens[index + 1] : token.slice(eq + 1));
     } else if (token.startsWith('-') && token.length > 1) {
       for (let at = 1; at < token.length; at++) {
-        const letter = token[at] as string;
+        const letter = token.charAt(at);
         if (BOOLEAN_SHORTHANDS.has(letter)) continue;
         const rest = token.slice(at + 1).replace(/^=/, '');
         if (letter === 'l') checkValue('label', rest || tokens[index + 1]);

@@ -12,12 +12,15 @@ export interface DockerCallOptions {
   timeoutMs?: number | null;
 }
 
+/** A docker CLI call that is not a pull: a daemon that does not answer fails it instead of hanging the job. */
+export const DOCKER_CALL_TIMEOUT_MS = 120_000;
+
 export class DockerCli {
   constructor(
     readonly dockerPath: string,
     readonly env: Record<string, string>,
     private readonly log: JobLog,
-    private readonly defaultTimeoutMs = 120_000,
+    private readonly defaultTimeoutMs = DOCKER_CALL_TIMEOUT_MS,
   ) {}
 
   /** Resolves with any exit code. */
@@ -58,14 +61,5 @@ export class DockerCli {
       });
     }
     return result;
-  }
-
-  /** Output lines of a successful call, e.g. ids from `ls --quiet`. */
-  async lines(args: string[]): Promise<string[]> {
-    const { stdout } = await this.ok(args);
-    return stdout
-      .split('\n')
-      .map((line) => line.trim())
-      .filter(Boolean);
   }
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DOCKER_HUB } from '../protocol/image-reference';
+import { errnoCodeOf, messageOf } from '../protocol/errors';
 
 export interface RegistryAuthSource {
   /** `docker-credential-<helper>` that serves this registry, from credHelpers or credsStore. */
@@ -18,7 +19,7 @@ interface DockerConfigFile {
 }
 
 /** Config keys may carry a scheme or a path (`https://index.docker.io/v1/` is Docker Hub): compare hosts. */
-function hostOf(key: string): string {
+function registryOfConfigKey(key: string): string {
   const host = key.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? key;
   return host === 'index.docker.io' ? DOCKER_HUB : host;
 }
@@ -35,9 +36,11 @@ export function dockerConfigDirOf(
 }
 
 export function authSourceFor(config: DockerConfigFile, registry: string): RegistryAuthSource {
-  const wanted = hostOf(registry);
-  const helperEntry = Object.entries(config.credHelpers ?? {}).find(([key]) => hostOf(key) === wanted);
-  const hasStaticAuth = Object.keys(config.auths ?? {}).some((key) => hostOf(key) === wanted);
+  const wanted = registryOfConfigKey(registry);
+  const helperEntry = Object.entries(config.credHelpers ?? {}).find(
+    ([key]) => registryOfConfigKey(key) === wanted,
+  );
+  const hasStaticAuth = Object.keys(config.auths ?? {}).some((key) => registryOfConfigKey(key) === wanted);
   return { helper: helperEntry?.[1] ?? config.credsStore ?? null, hasStaticAuth };
 }
 
@@ -48,10 +51,12 @@ export function readDockerConfig(dir: string): DockerConfigFile {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw new Error(`cannot read docker config ${file}: ${(error as Error).message}`, { cause: error });
+    if (errnoCodeOf(error) === 'ENOENT') return {};
+    throw new Error(`cannot read docker config ${file}: ${messageOf(error)}`, { cause: error });
   }
   try {
+    // Safe enough: the runner user's own config, read only for credential routing; a wrong shape there
+    // misroutes only that user's pulls, which docker itself would then refuse.
     return JSON.parse(text) as DockerConfigFile;
   } catch (error) {
     throw new Error(`docker config ${file} is not valid JSON; fix or remove it`, { cause: error });

@@ -1,6 +1,7 @@
 // The Docker Engine API. The hook uses it where starting a docker CLI process would cost more than the
 // work itself (a step's exec, inspects, logs, listings, removals); pulls, logins, builds and creates stay
 // with the CLI, which owns credential helpers and `docker create`'s options.
+import { isJsonObject } from '../protocol/json';
 import type { JobLog } from '../protocol/job-log';
 import { exchange, type EngineConnection, type EngineReply, type EngineRequest } from './engine-http';
 import { frameReader, type StreamName } from './stream-frames';
@@ -12,6 +13,9 @@ import { frameReader, type StreamName } from './stream-frames';
 const NEWEST_KNOWN_VERSION = '1.47';
 /** As for the CLI calls: a daemon that does not answer fails the call instead of hanging the job. */
 const REQUEST_TIMEOUT_MS = 120_000;
+/** After an exec's output ends, its exit code is polled this often, for at most EXEC_EXIT_WAIT_MS. */
+const EXEC_EXIT_POLL_MS = 10;
+const EXEC_EXIT_WAIT_MS = 2000;
 
 export class EngineError extends Error {
   override name = 'EngineError';
@@ -43,6 +47,7 @@ export class EngineApi {
   async json<T>(method: Method, path: string, body?: object, allow: number[] = []): Promise<T | null> {
     const reply = await this.request(method, path, body, allow);
     if (reply.status >= 300 || reply.body.length === 0) return null;
+    // Safe as far as the daemon keeps its API: each caller names the documented shape of its endpoint.
     return JSON.parse(reply.body.toString('utf8')) as T;
   }
 
@@ -103,15 +108,17 @@ export class EngineApi {
 
   private async execExitCode(execId: string): Promise<number> {
     // The stream ends when the process's output does; its exit code is recorded a moment later.
-    for (let attempt = 0; attempt < 200; attempt++) {
+    for (let waited = 0; waited < EXEC_EXIT_WAIT_MS; waited += EXEC_EXIT_POLL_MS) {
       const state = await this.json<{ Running: boolean; ExitCode: number | null }>(
         'GET',
         `/exec/${execId}/json`,
       );
       if (state && !state.Running && state.ExitCode !== null) return state.ExitCode;
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, EXEC_EXIT_POLL_MS));
     }
-    throw new EngineError(`exec ${execId} still reports running 2 s after its output ended`);
+    throw new EngineError(
+      `exec ${execId} still reports running ${EXEC_EXIT_WAIT_MS / 1000} s after its output ended`,
+    );
   }
 
   private async request(
@@ -133,7 +140,8 @@ export class EngineApi {
     if ((reply.status >= 200 && reply.status < 300) || allow.includes(reply.status)) return reply;
     let message = reply.body.toString('utf8').trim();
     try {
-      message = (JSON.parse(message) as { message?: string }).message ?? message;
+      const parsed: unknown = JSON.parse(message);
+      if (isJsonObject(parsed) && typeof parsed.message === 'string') message = parsed.message;
     } catch {
       // not JSON: the text is the message
     }

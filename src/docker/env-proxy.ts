@@ -6,6 +6,7 @@
 // enough to know where each one ends, so that a create further down a kept-alive connection is found.
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { messageOf } from '../protocol/errors';
 import { openEngineConnection, type EngineConnection } from './engine-http';
 
 /** The longest unix socket path Linux takes (sun_path is 108 bytes, with its NUL). */
@@ -48,8 +49,9 @@ export function addJobEnv(body: Buffer, env: readonly string[]): Buffer {
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config))
     throw new EnvProxyError('the docker CLI sent a container config that is not a JSON object');
-  const own = (config as { Env?: unknown }).Env;
-  const merged = [...env, ...(Array.isArray(own) ? (own as string[]) : [])];
+  const own = 'Env' in config ? config.Env : undefined;
+  // The CLI's own entries go on as they came; the daemon judges them, as without the proxy.
+  const merged: unknown[] = [...env, ...(Array.isArray(own) ? own : [])];
   const open = text.trimEnd().slice(0, -1).trimEnd();
   return Buffer.from(`${open}${open.endsWith('{') ? '' : ','}"Env":${JSON.stringify(merged)}}`);
 }
@@ -114,7 +116,9 @@ class RequestRelay {
       while (this.step());
     } catch (error) {
       this.stop();
-      this.fail(error as EnvProxyError);
+      this.fail(
+        error instanceof EnvProxyError ? error : new EnvProxyError(messageOf(error), { cause: error }),
+      );
     }
   }
 
@@ -131,7 +135,7 @@ class RequestRelay {
     if (!this.head) return this.readHead();
     if (this.body?.framing === 'length') return this.readCounted(this.body, () => (this.body = null));
     if (this.body?.framing === 'chunked') return this.readChunked(this.body);
-    this.endRequest();
+    this.endRequest(this.head);
     return true;
   }
 
@@ -215,8 +219,7 @@ class RequestRelay {
     this.create.push(data);
   }
 
-  private endRequest(): void {
-    const head = this.head as Head;
+  private endRequest(head: Head): void {
     if (this.create) {
       this.stop();
       const body = addJobEnv(Buffer.concat(this.create), this.env);

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import { errnoCodeOf } from '../protocol/errors';
 
 // Process-wide, as the signals that cancel a hook are: what removePrivateDirsNow removes.
 const live = new Set<string>();
@@ -40,7 +41,7 @@ function isAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+    return errnoCodeOf(error) === 'EPERM'; // alive, another user's
   }
 }
 

@@ -7,11 +7,12 @@ import { ExecError } from '../exec';
 import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import { loginArgs, pullArgs } from './args';
-import type { DockerCli } from './docker-cli';
+import { DOCKER_CALL_TIMEOUT_MS, type DockerCli } from './docker-cli';
 import { authSourceFor, readDockerConfig, type RegistryAuthSource } from './docker-config';
 import { withPrivateDir } from './private-dir';
 import { registryOf } from '../protocol/image-reference';
 import { withRetry, type RetryPolicy } from './retry';
+import { messageOf } from '../protocol/errors';
 
 export interface PullSettings {
   dockerConfigDir: string;
@@ -69,7 +70,7 @@ function policy(settings: PullSettings, log: JobLog, what: string): RetryPolicy 
     isRetryable: isTransientFailure,
     onRetry: (error, attempt, delay) =>
       log.warning(
-        `${what} failed (attempt ${attempt} of ${settings.attempts}), retrying in ${delay} ms: ${(error as Error).message}`,
+        `${what} failed (attempt ${attempt} of ${settings.attempts}), retrying in ${delay} ms: ${messageOf(error)}`,
       ),
   };
 }
@@ -99,7 +100,7 @@ async function pullWith(
     if (!isTransientFailure(error)) throw error;
     // Retries ran out: docker's own words ("503 Service Unavailable", "EOF") do not say which registry.
     throw new Error(
-      `pull of ${image} from ${registryOf(image)} failed ${settings.attempts} times; the registry is unavailable or dropping connections, re-run the job later: ${(error as Error).message}`,
+      `pull of ${image} from ${registryOf(image)} failed ${settings.attempts} times; the registry is unavailable or dropping connections, re-run the job later: ${messageOf(error)}`,
       { cause: error },
     );
   }
@@ -166,7 +167,7 @@ async function pullWithLogin(
         docker.ok(loginArgs(credentials.username, credentials.serverUrl), {
           env,
           input: credentials.password,
-          timeoutMs: 120_000,
+          timeoutMs: DOCKER_CALL_TIMEOUT_MS,
         }),
       policy(settings, log, `docker login to ${credentials.serverUrl || 'Docker Hub'}`),
     );
@@ -226,7 +227,7 @@ export async function pullOrUseLocal(request: PullRequest): Promise<void> {
     if (!settings.localFallback || error instanceof PullAuthError || isProcessFailure(error)) throw error;
     const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', '--', image]);
     if (local.exitCode !== 0) throw error;
-    const reason = (error as Error).message.split('\n')[0];
+    const reason = messageOf(error).split('\n')[0];
     log.warning(`could not pull ${image} (${reason}); using the copy already on this Docker host`);
   }
 }

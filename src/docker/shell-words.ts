@@ -15,7 +15,7 @@ export function splitShellWords(text: string): string[] {
   let i = 0;
   const append = (chars: string) => (word = (word ?? '') + chars);
   while (i < text.length) {
-    const char = text[i] as string;
+    const char = text.charAt(i);
     if (char === ' ' || char === '\t' || char === '\n') {
       if (word !== null) words.push(word);
       word = null;
@@ -23,7 +23,7 @@ export function splitShellWords(text: string): string[] {
     } else if (char === '\\') {
       if (i + 1 >= text.length) throw new ShellWordsError('ends with a lone backslash');
       // A backslash-newline joins lines; any other escaped character is taken as it is.
-      if (text[i + 1] !== '\n') append(text[i + 1] as string);
+      if (text[i + 1] !== '\n') append(text.charAt(i + 1));
       i += 2;
     } else if (char === "'") {
       const end = text.indexOf("'", i + 1);
@@ -35,10 +35,10 @@ export function splitShellWords(text: string): string[] {
       i++;
       for (;;) {
         if (i >= text.length) throw new ShellWordsError('has an unbalanced double quote');
-        const inner = text[i] as string;
+        const inner = text.charAt(i);
         if (inner === '"') break;
-        if (inner === '\\' && i + 1 < text.length && DOUBLE_QUOTE_ESCAPABLE.has(text[i + 1] as string)) {
-          if (text[i + 1] !== '\n') append(text[i + 1] as string);
+        if (inner === '\\' && i + 1 < text.length && DOUBLE_QUOTE_ESCAPABLE.has(text.charAt(i + 1))) {
+          if (text[i + 1] !== '\n') append(text.charAt(i + 1));
           i += 2;
         } else {
           append(inner);

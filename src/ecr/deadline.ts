@@ -16,9 +16,9 @@ export function deadlineSignal(ms: number, reason: () => Error, parent?: AbortSi
 
 /** `work`'s outcome, or a rejection with `signal`'s reason as soon as it aborts, whatever `work` does. */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason as Error);
+    const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {
@@ -27,7 +27,7 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
       },
       (err: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(err as Error);
+        reject(err);
       },
     );
   });

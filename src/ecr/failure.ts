@@ -21,7 +21,7 @@ export class EcrApiError extends Error {
 
 export function isEcrApiError(err: unknown): err is EcrApiError {
   return (
-    err instanceof Error && err.name === 'EcrApiError' && typeof (err as EcrApiError).reason === 'string'
+    err instanceof Error && err.name === 'EcrApiError' && 'reason' in err && typeof err.reason === 'string'
   );
 }
 
@@ -87,6 +87,7 @@ interface SdkErrorShape {
 
 /** The one line for a failed GetAuthorizationToken (or credential lookup) of `what`. */
 export function describeAwsError(err: unknown, what: string): string {
+  // Safe: every field is optional and each is checked (or stringified) where it is read.
   const e = (err ?? {}) as SdkErrorShape;
   const message = redact(
     String(e.message ?? err)

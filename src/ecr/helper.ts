@@ -15,6 +15,7 @@ import { EcrApiError, isEcrApiError, type SecretValues } from './failure';
 import { missingProfileReason } from './profile';
 import { describeRegistry, parseRegistry, type EcrRegistry } from './registry';
 import { decodeToken } from './token';
+import { messageOf } from '../protocol/errors';
 
 export interface EcrHelperDeps {
   config: EcrConfig;
@@ -43,7 +44,7 @@ const STORAGE_REFUSED =
  * host even for FIPS and dual-stack hosts), or an endpoint could hand out any registry's credentials.
  */
 function errorLine(err: unknown): string {
-  return isEcrApiError(err) ? err.reason : (err as Error).message;
+  return isEcrApiError(err) ? err.reason : messageOf(err);
 }
 
 function checkProxyEndpoint(registry: EcrRegistry, proxyEndpoint: string): void {
@@ -94,12 +95,10 @@ export function createEcrHelper(deps: EcrHelperDeps): CredentialHelper {
         entry = entryFrom(registry, await session().getAuthorizationToken(), requestedAt);
       } catch (err) {
         if (!cached) throw err;
-        log(
-          `using the cached token of ${registry.host} (expires ${cached.ExpiresAt}): ${(err as Error).message}`,
-        );
+        log(`using the cached token of ${registry.host} (expires ${cached.ExpiresAt}): ${messageOf(err)}`);
         return cached;
       }
-      await cache.set(keys[0]!, entry).catch((err: unknown) => log((err as Error).message));
+      await cache.set(keys[0]!, entry).catch((err: unknown) => log(messageOf(err)));
       return entry;
     });
   }

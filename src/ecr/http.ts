@@ -11,6 +11,7 @@ import { Agent, type AgentConnectOpts } from 'agent-base';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { EcrApiError } from './failure';
 import { bypassesProxy, normalizeProxyUrl, type ProxySettings } from './proxy';
+import { messageOf } from '../protocol/errors';
 
 export interface HttpSettings {
   caBundle?: string;
@@ -47,12 +48,9 @@ function readCaBundle(file: string | undefined): Buffer | undefined {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new EcrApiError(
-      `AWS_CA_BUNDLE=${file} cannot be read (${(err as Error).message}): fix or unset it`,
-      {
-        cause: err,
-      },
-    );
+    throw new EcrApiError(`AWS_CA_BUNDLE=${file} cannot be read (${messageOf(err)}): fix or unset it`, {
+      cause: err,
+    });
   }
 }
 
@@ -68,7 +66,7 @@ function withProxy(
     const proxied = new HttpsProxyAgent(normalizeProxyUrl(proxy), ca ? { ca } : {});
     return new ProxyUnlessExempt(proxied, direct, settings.proxy.noProxy);
   } catch (err) {
-    throw new EcrApiError(`${variable} is not a proxy URL (${(err as Error).message}): fix or unset it`, {
+    throw new EcrApiError(`${variable} is not a proxy URL (${messageOf(err)}): fix or unset it`, {
       cause: err,
     });
   }

@@ -13,6 +13,7 @@ import { createEcrHelper } from './helper';
 import { fileLogger } from './log';
 import { watchParent } from './parent';
 import type { EcrRegistry } from './registry';
+import { messageOf } from '../protocol/errors';
 
 const VERSION = '0.1.0';
 const NAME = 'docker-credential-ecr-login';
@@ -59,7 +60,7 @@ export async function runEcrLogin(invocation: EcrLoginInvocation): Promise<Helpe
   try {
     config = readConfig(invocation.env, invocation.homeDir);
   } catch (err) {
-    return { stdout: `${(err as Error).message}\n`, stderr: '', exitCode: 1 };
+    return { stdout: `${messageOf(err)}\n`, stderr: '', exitCode: 1 };
   }
   const secrets = new SecretValues();
   secrets.add(...config.envSecrets);
@@ -79,7 +80,7 @@ export async function runEcrLogin(invocation: EcrLoginInvocation): Promise<Helpe
     try {
       if (action !== 'list' && action !== 'version') input = await invocation.stdin();
     } catch (err) {
-      return { stdout: `${(err as Error).message}\n`, stderr: '', exitCode: 1 };
+      return { stdout: `${messageOf(err)}\n`, stderr: '', exitCode: 1 };
     }
     const out = await handleCommand(helper, action, input, `${NAME} (dockhand) ${VERSION}`);
     // A failure's text may quote what a hostile endpoint sent back; a success's stdout is the secret.

@@ -17,7 +17,7 @@ const PUBLIC_HOSTS = new Set(['public.ecr.aws', 'ecr-public.aws.com']);
  * The host of what Docker passed: trimmed, `https://` optional, port/path/userinfo dropped. Any other
  * scheme (`http://` included) names no ECR registry, as for the Go helper, which strips `https://` only.
  */
-function hostOf(serverUrl: string): string | undefined {
+function hostOfServerUrl(serverUrl: string): string | undefined {
   const rest = serverUrl.trim().replace(/^https:\/\//, '');
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(rest)) return undefined;
   try {
@@ -29,7 +29,7 @@ function hostOf(serverUrl: string): string | undefined {
 
 /** The registry a server URL names, or undefined when it is not an ECR host (suffix spoofing included). */
 export function parseRegistry(serverUrl: string): EcrRegistry | undefined {
-  const host = hostOf(serverUrl);
+  const host = hostOfServerUrl(serverUrl);
   if (!host) return undefined;
   if (PUBLIC_HOSTS.has(host)) return { kind: 'public', host };
   const match = PRIVATE_HOST.exec(host);

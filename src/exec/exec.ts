@@ -44,7 +44,7 @@ export interface ExecFailure {
 /** The errno-style code of a start failure (EACCES, ENOENT ...), from the error or its causes. */
 function codeOf(error: unknown): string | undefined {
   for (let at = error; at instanceof Error; at = at.cause) {
-    const code = (at as NodeJS.ErrnoException).code;
+    const code = 'code' in at ? at.code : undefined;
     if (typeof code === 'string') return code;
   }
   return undefined;
@@ -53,7 +53,7 @@ function codeOf(error: unknown): string | undefined {
 function reasonOf(failure: ExecFailure): string {
   switch (failure.kind) {
     case 'spawn':
-      return `could not be started: ${codeOf(failure.cause) ?? (failure.cause as Error | undefined)?.message ?? 'unknown error'}`;
+      return `could not be started: ${codeOf(failure.cause) ?? (failure.cause instanceof Error ? failure.cause.message : undefined) ?? 'unknown error'}`;
     case 'timeout':
       return `timed out after ${failure.timeoutMs} ms`;
     case 'signal':

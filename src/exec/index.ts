@@ -5,3 +5,4 @@ export type { ProcessOptions, ProcessResult } from './process';
 export { KILL_GRACE_MS, stopAllGroups } from './process-groups';
 export { spawnStream } from './stream';
 export type { ProcessStream } from './stream';
+export { findExecutable } from './find-executable';

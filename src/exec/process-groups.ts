@@ -5,6 +5,8 @@ import type { ChildProcess } from 'node:child_process';
 
 /** Between SIGTERM and SIGKILL: time for the docker CLI to end its own work, short enough to stay prompt. */
 export const KILL_GRACE_MS = 2000;
+/** After SIGKILL, how long to wait for the leaders' exit: the kernel ends them at once, unless stuck in I/O. */
+const REAP_WAIT_MS = 1000;
 
 /** Group id (the leader's pid) -> resolves when the leader has exited. */
 const running = new Map<number, Promise<void>>();
@@ -58,5 +60,5 @@ export async function stopAllGroups(graceMs: number): Promise<void> {
     await Promise.race([Promise.all(running.values()), pause(graceMs)]);
   }
   for (const group of groups) signalGroup(group, 'SIGKILL');
-  await Promise.race([Promise.all(running.values()), pause(1000)]);
+  await Promise.race([Promise.all(running.values()), pause(REAP_WAIT_MS)]);
 }

@@ -78,7 +78,7 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
       clearTimeout(timer);
       reject(
         Object.assign(new Error(`could not start ${file}: ${err.message}`, { cause: err }), {
-          code: (err as NodeJS.ErrnoException).code,
+          code: 'code' in err ? err.code : undefined,
         }),
       );
     });

@@ -6,13 +6,13 @@
 import { constants } from 'node:os';
 import { removePrivateDirsNow } from '../docker/private-dir';
 import { KILL_GRACE_MS, stopAllGroups } from '../exec';
-import { escapeData, type LogSink } from '../protocol/job-log';
+import { formatWorkflowCommand, type LogSink } from '../protocol/job-log';
 
 /** Returns the exit code to end the process with: 128 + the signal's number, as a shell reports it. */
 export async function cancelHook(signal: NodeJS.Signals, hurry: boolean, out: LogSink): Promise<number> {
   if (!hurry)
     out.write(
-      `::error::${escapeData(`dockhand: cancelled (${signal}): ending docker processes, removing throw-away files`)}\n`,
+      `${formatWorkflowCommand('error', `dockhand: cancelled (${signal}): ending docker processes, removing throw-away files`)}\n`,
     );
   removePrivateDirsNow();
   await stopAllGroups(hurry ? 0 : KILL_GRACE_MS);

@@ -1,13 +1,13 @@
 // The hook's settings, read once from the runner's environment at the entrypoint. Everything below takes
 // this typed config and never reads process.env.
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { dockerCliEnv, parseEnvPassthrough } from '../docker/cli-env';
-import { currentContextOf, dockerConfigDirOf } from '../docker/docker-config';
-import { engineEndpointOf, type EngineEndpoint } from '../docker/engine-endpoint';
+import { dockerCliSettingsOf } from '../docker/cli-settings';
+import type { EngineEndpoint } from '../docker/engine-endpoint';
 import { jobFeaturesOf, type FeatureSet } from './features';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
+import { errnoCodeOf } from '../protocol/errors';
 
 export interface HookConfig {
   dockerPath: string;
@@ -49,14 +49,6 @@ function positiveNumber(env: Env, name: string, fallback: number): number {
   return value;
 }
 
-function findOnPath(name: string, searchPath: string): string | null {
-  for (const dir of searchPath.split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
 /** The label value that is unique per runner even when two runners share a name and a dockerd. */
 export function runnerIdOf(runnerTemp: string): string {
   return createHash('sha256').update(path.resolve(runnerTemp)).digest('hex').slice(0, 16);
@@ -86,7 +78,7 @@ function privateBaseOf(env: Env, tmpdir: string, uid: number): string {
     stat = statSync(base);
   } catch (error) {
     throw new HookConfigError(
-      `${what} ${given} cannot be used (${(error as NodeJS.ErrnoException).code}); create it as a folder of the runner user, mode 0700`,
+      `${what} ${given} cannot be used (${errnoCodeOf(error)}); create it as a folder of the runner user, mode 0700`,
     );
   }
   const named = base === given ? given : `${given} (a link to ${base})`;
@@ -120,20 +112,18 @@ export interface HookSystem {
 }
 
 export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
-  const dockerConfigDir = dockerConfigDirOf(env, system.homedir).dir;
-  const passthrough = parseEnvPassthrough(env.HOOK_ENV_PASSTHROUGH);
-  const dockerPath = env.HOOK_DOCKER_PATH || findOnPath('docker', env.PATH ?? '');
+  // The same rules as `dockhand doctor`, from the same module.
+  const { dockerPath, dockerConfigDir, cliEnv, engineEndpoint } = dockerCliSettingsOf(env, system.homedir);
   if (!dockerPath)
     throw new HookConfigError(
-      "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
+      "no executable docker CLI on the runner's PATH; install it or set HOOK_DOCKER_PATH",
     );
-  const cliEnv = dockerCliEnv(env, passthrough, dockerConfigDir);
   const { features, reason: featuresReason } = jobFeaturesOf(env);
   return {
     dockerPath,
     dockerConfigDir,
     cliEnv,
-    engineEndpoint: engineEndpointOf(cliEnv, currentContextOf(dockerConfigDir)),
+    engineEndpoint,
     runnerTemp: env.RUNNER_TEMP || null,
     privateBase: privateBaseOf(env, system.tmpdir, system.uid ?? process.getuid?.() ?? 0),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,

@@ -13,7 +13,7 @@ import type {
   RunScriptStepArgs,
 } from '../protocol/hook-types';
 import { checkResponseFile, writeHookResponse } from '../protocol/hook-response';
-import { createJobLog, escapeData, type LogSink } from '../protocol/job-log';
+import { createJobLog, formatWorkflowCommand, type LogSink } from '../protocol/job-log';
 import { VERSION } from '../protocol/version';
 import { cleanupJob } from './cleanup-job';
 import { hookConfigFromEnv, runnerIdOf, type HookSystem } from './config';
@@ -23,6 +23,7 @@ import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
 import { readState, type HookState } from './state';
 import { StepFailedError } from './step-process';
+import { messageOf } from '../protocol/errors';
 
 export interface HookProcess {
   stdin: string;
@@ -85,7 +86,7 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
     writeHookResponse(input.responseFile, response);
     return 0;
   } catch (error) {
-    io.stdout.write(`::error::${escapeData(`dockhand ${command}: ${(error as Error).message}`)}\n`);
+    io.stdout.write(`${formatWorkflowCommand('error', `dockhand ${command}: ${messageOf(error)}`)}\n`);
     return error instanceof StepFailedError ? error.exitCode : 1;
   }
 }

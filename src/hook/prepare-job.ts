@@ -14,6 +14,7 @@ import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
 import { labelsFor, signState } from './state';
 import { removeStateKeys } from './state-key';
+import { messageOf } from '../protocol/errors';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
@@ -38,7 +39,7 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
       images: false,
       createdIds: created,
     }).catch((cleanupError: unknown) =>
-      log.warning(`rollback incomplete (cleanup_job will retry): ${(cleanupError as Error).message}`),
+      log.warning(`rollback incomplete (cleanup_job will retry): ${messageOf(cleanupError)}`),
     );
     throw error;
   }

@@ -8,6 +8,7 @@ import {
   type ObjectKind,
 } from '../docker/engine-objects';
 import type { HookContext } from './context';
+import { messageOf } from '../protocol/errors';
 
 export interface RemoveOptions {
   images: boolean;
@@ -95,7 +96,7 @@ async function removeAll(
   const settled = await Promise.allSettled([...new Set(ids)].map(remove));
   const failed = settled.find((result) => result.status === 'rejected');
   if (failed)
-    throw new Error(`could not remove a ${kind}: ${(failed.reason as Error).message}`, {
+    throw new Error(`could not remove a ${kind}: ${messageOf(failed.reason)}`, {
       cause: failed.reason,
     });
 }

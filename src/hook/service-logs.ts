@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { inspectContainer } from '../docker/engine-objects';
 import type { HookContext } from './context';
+import { messageOf } from '../protocol/errors';
 
 export interface LoggedService {
   id: string;
@@ -45,7 +46,7 @@ export function fetchServiceLogs(context: HookContext, services: LoggedService[]
   );
 }
 
-const noLogs = (error: unknown) => `(no logs: ${(error as Error).message})`;
+const noLogs = (error: unknown) => `(no logs: ${messageOf(error)})`;
 
 /** Prints the logs in the services' order once all are read, so groups never interleave. */
 export async function printServiceLogs(

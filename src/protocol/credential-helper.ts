@@ -1,6 +1,7 @@
 // Docker credential-helper framing (docker/docker-credential-helpers `credentials.go`), over a given stdin
 // text and returning what goes to stdout: the helper's semantics live elsewhere. Output is byte-compatible
 // with the Go helpers, errors included (errors go to stdout, exit 1).
+import { messageOf } from './errors';
 
 /** The exact text Docker reads as "no credentials here": it then goes on anonymously. */
 export const NOT_FOUND_MESSAGE = 'credentials not found in native keychain';
@@ -63,8 +64,9 @@ function parseStoreInput(input: string): Credentials {
   try {
     parsed = JSON.parse(input);
   } catch (err) {
-    throw new Error(`invalid credentials JSON on stdin: ${(err as Error).message}`, { cause: err });
+    throw new Error(`invalid credentials JSON on stdin: ${messageOf(err)}`, { cause: err });
   }
+  // Safe: values stay unknown, and `field` takes only strings.
   const record = (parsed ?? {}) as Partial<Record<keyof Credentials, unknown>>;
   const field = (name: keyof Credentials): string => (typeof record[name] === 'string' ? record[name] : '');
   const credentials = { ServerURL: field('ServerURL'), Username: field('Username'), Secret: field('Secret') };
@@ -119,6 +121,6 @@ export async function handleCommand(
     if (err instanceof CredentialsNotFoundError) {
       return { stdout: NOT_FOUND_MESSAGE + '\n', stderr: err.reason ? err.reason + '\n' : '', exitCode: 1 };
     }
-    return { stdout: (err as Error).message + '\n', stderr: '', exitCode: 1 };
+    return { stdout: messageOf(err) + '\n', stderr: '', exitCode: 1 };
   }
 }

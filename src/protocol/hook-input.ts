@@ -2,6 +2,7 @@
 // before anything is created. Lists and maps the runner may send as null are normalised to empty ones.
 import * as v from 'valibot';
 import { HOOK_COMMANDS, type HookCommand, type HookInput } from './hook-types';
+import { messageOf } from './errors';
 
 const text = v.string();
 const optionalText = v.nullish(v.string(), null);
@@ -65,7 +66,7 @@ export function parseHookInput(raw: string): HookInput {
     json = JSON.parse(raw);
   } catch (error) {
     throw new HookInputError(
-      `hook input is not JSON (${(error as Error).message}): the runner must write one JSON line on stdin`,
+      `hook input is not JSON (${messageOf(error)}): the runner must write one JSON line on stdin`,
       { cause: error },
     );
   }
@@ -82,6 +83,7 @@ export function parseHookInput(raw: string): HookInput {
   const command: HookCommand = envelope.output.command;
   const args = v.safeParse(argsByCommand[command], envelope.output.args);
   if (!args.success) throw inputError(args.issues, 'args');
+  // Safe: args was checked against the schema of this very command; TypeScript cannot tie the two.
   return {
     ...envelope.output,
     command,

@@ -1,5 +1,5 @@
 // The container-hook protocol as the runner really speaks it (runner 2.336; see
-// shared/docs/runner-protocol.md). Shapes only: validation lives with the hook, checks of responses with
+// docs/runner-protocol.md). Shapes only: validation lives with the hook, checks of responses with
 // the replayer.
 
 export type HookCommand = 'prepare_job' | 'cleanup_job' | 'run_script_step' | 'run_container_step';

@@ -1,14 +1,14 @@
 // What the runner sends for a job container, a service, a script step and a container step, built from
-// the workflow's terms. Field for field as runner 2.336 fills them (shared/docs/runner-protocol.md).
+// the workflow's terms. Field for field as runner 2.336 fills them (docs/runner-protocol.md).
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HookContainer, Mount, RegistryCredentials, RunScriptStepArgs } from '../protocol/hook-types';
 import { namedRegistryOf } from '../protocol/image-reference';
-import type { RunnerLayout } from './layout';
+import type { JobLayout } from './layout';
 
 /** A `container:` or `services.<name>:` entry of a workflow. */
-export interface ContainerSpec {
+export interface WorkflowContainer {
   image: string;
   env?: Record<string, string>;
   ports?: string[];
@@ -37,7 +37,7 @@ export function registryHost(image: string): string {
   return namedRegistryOf(image) ?? '';
 }
 
-function credentialsOf(spec: ContainerSpec): RegistryCredentials | null {
+function credentialsOf(spec: WorkflowContainer): RegistryCredentials | null {
   if (!spec.credentials?.username) return null;
   return {
     username: spec.credentials.username,
@@ -46,7 +46,7 @@ function credentialsOf(spec: ContainerSpec): RegistryCredentials | null {
   };
 }
 
-export function jobContainer(spec: ContainerSpec, layout: RunnerLayout): HookContainer {
+export function jobContainer(spec: WorkflowContainer, layout: JobLayout): HookContainer {
   return {
     image: spec.image,
     dockerfile: null,
@@ -71,7 +71,7 @@ export function jobContainer(spec: ContainerSpec, layout: RunnerLayout): HookCon
   };
 }
 
-export function serviceContainer(spec: ContainerSpec): HookContainer {
+export function serviceContainer(spec: WorkflowContainer): HookContainer {
   return {
     image: spec.image,
     dockerfile: null,
@@ -88,8 +88,8 @@ export function serviceContainer(spec: ContainerSpec): HookContainer {
 }
 
 /** The environment every step gets from the runner, translated to container paths (no PATH). */
-export function stepEnvironment(
-  layout: RunnerLayout,
+function stepEnvironment(
+  layout: JobLayout,
   paths: { workspace: string; temp: string; fileCommands: string },
 ): Record<string, string> {
   const id = randomUUID();
@@ -119,7 +119,7 @@ export interface ScriptStepSpec {
 }
 
 /** Writes the step's script under `_work/_temp` like the runner, and returns what the runner sends. */
-export function scriptStep(spec: ScriptStepSpec, layout: RunnerLayout): RunScriptStepArgs {
+export function scriptStep(spec: ScriptStepSpec, layout: JobLayout): RunScriptStepArgs {
   const file = `${randomUUID()}.sh`;
   writeFileSync(path.join(layout.temp, file), spec.script.endsWith('\n') ? spec.script : `${spec.script}\n`);
   const script = `/__w/_temp/${file}`;
@@ -152,7 +152,7 @@ export interface ContainerStepSpec {
   credentials?: { username: string; password: string };
 }
 
-export function containerStep(spec: ContainerStepSpec, layout: RunnerLayout): HookContainer {
+export function containerStep(spec: ContainerStepSpec, layout: JobLayout): HookContainer {
   if (!spec.image === !spec.dockerfile)
     throw new Error('containerStep: give exactly one of image and dockerfile');
   return {

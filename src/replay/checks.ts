@@ -1,45 +1,42 @@
 // The checks the runner applies to a hook's response file. A failed check is what would fail (or crash)
 // the runner's job; the messages say which rule the hook broke.
 import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types';
+import { messageOf } from '../protocol/errors';
+import { isJsonObject, type JsonObject } from '../protocol/json';
 
 export class RunnerCheckError extends Error {
   override name = 'RunnerCheckError';
 }
 
-type Json = Record<string, unknown>;
-
 /** The runner reads the whole file as one JSON document; an empty file means "no response". */
-export function parseResponseFile(text: string): Json | null {
+export function parseResponseFile(text: string): JsonObject | null {
   if (text.trim() === '') return null;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new RunnerCheckError(`response file is not valid JSON: ${(err as Error).message}`, { cause: err });
+    throw new RunnerCheckError(`response file is not valid JSON: ${messageOf(err)}`, { cause: err });
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new RunnerCheckError('response file must hold a JSON object');
-  }
-  return value as Json;
+  if (!isJsonObject(value)) throw new RunnerCheckError('response file must hold a JSON object');
+  return value;
 }
 
 /** Property names are matched case-insensitively by the runner's deserializer. */
-function member(obj: Json, name: string): unknown {
+function member(obj: JsonObject, name: string): unknown {
   const key = Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : obj[key];
 }
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
 /** The state the runner keeps: a non-null `state` replaces what it had. */
-export function nextState(response: Json | null, previous: unknown): unknown {
+export function nextState(response: JsonObject | null, previous: unknown): unknown {
   const state = response ? member(response, 'state') : undefined;
   return state === undefined || state === null ? previous : state;
 }
 
-export function checkPrepareJobResponse(response: Json | null, args: PrepareJobArgs): PrepareJobResponse {
+export function checkPrepareJobResponse(
+  response: JsonObject | null,
+  args: PrepareJobArgs,
+): PrepareJobResponse {
   if (response === null) {
     throw new RunnerCheckError('prepare_job wrote no response: the runner crashes on an empty response file');
   }
@@ -52,7 +49,7 @@ export function checkPrepareJobResponse(response: Json | null, args: PrepareJobA
   }
   const context = member(response, 'context');
   if (context !== undefined && context !== null) {
-    if (!isObject(context)) throw new RunnerCheckError('prepare_job response: context must be an object');
+    if (!isJsonObject(context)) throw new RunnerCheckError('prepare_job response: context must be an object');
     const container = member(context, 'container');
     if (container !== undefined && container !== null) {
       if (!hasJobContainer) {
@@ -60,7 +57,7 @@ export function checkPrepareJobResponse(response: Json | null, args: PrepareJobA
           'prepare_job response has context.container but the job has no job container',
         );
       }
-      if (!isObject(container) || typeof member(container, 'id') !== 'string') {
+      if (!isJsonObject(container) || typeof member(container, 'id') !== 'string') {
         throw new RunnerCheckError('prepare_job response: context.container needs a string id');
       }
     }
@@ -76,10 +73,10 @@ export function checkPrepareJobResponse(response: Json | null, args: PrepareJobA
         );
       }
       services.forEach((service: unknown, i) => {
-        if (!isObject(service))
+        if (!isJsonObject(service))
           throw new RunnerCheckError(`prepare_job response: context.services[${i}] must be an object`);
         const ports = member(service, 'ports');
-        if (!isObject(ports)) {
+        if (!isJsonObject(ports)) {
           throw new RunnerCheckError(
             `prepare_job response: context.services[${i}].ports must be an object ({} when none)`,
           );
@@ -94,5 +91,6 @@ export function checkPrepareJobResponse(response: Json | null, args: PrepareJobA
       });
     }
   }
+  // Safe: every field the runner reads of a prepare_job response was checked above.
   return response as PrepareJobResponse;
 }

@@ -5,18 +5,15 @@ export {
   type Replayer,
   type ReplayerOptions,
 } from './replayer';
-export { jobCalls, replayJob, type JobCalls, type JobResult, type JobSpec, type StepSpec } from './job';
-export { createRunnerLayout, runnerLayout, type RunnerLayout } from './layout';
+export { replayJob, type JobCall, type JobResult, type JobSpec, type StepSpec } from './job';
+export { createJobLayout, jobLayout, type JobLayout } from './layout';
 export {
   containerStep,
   jobContainer,
   registryHost,
   scriptStep,
   serviceContainer,
-  stepEnvironment,
   userMount,
-  type ContainerSpec,
-  type ContainerStepSpec,
-  type ScriptStepSpec,
+  type WorkflowContainer,
 } from './builders';
-export { RunnerCheckError, checkPrepareJobResponse, nextState, parseResponseFile } from './checks';
+export { checkPrepareJobResponse, nextState, parseResponseFile, RunnerCheckError } from './checks';

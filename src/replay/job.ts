@@ -5,17 +5,19 @@ import {
   jobContainer,
   scriptStep,
   serviceContainer,
-  type ContainerSpec,
+  type WorkflowContainer,
   type ContainerStepSpec,
   type ScriptStepSpec,
 } from './builders';
 import type { HookCall, Replayer } from './replayer';
 
-export type StepSpec = ({ kind: 'script' } & ScriptStepSpec) | ({ kind: 'container' } & ContainerStepSpec);
+/** A hook step, or a step the caller will not play through the hook (it makes no call; see `onSkip`). */
+export type StepSpec =
+  ({ kind: 'script' } & ScriptStepSpec) | ({ kind: 'container' } & ContainerStepSpec) | { kind: 'skip' };
 
 export interface JobSpec {
-  container?: ContainerSpec;
-  services?: ContainerSpec[];
+  container?: WorkflowContainer;
+  services?: WorkflowContainer[];
   /** The job's `env:`; each step's own env is merged over it. */
   env?: Record<string, string>;
   steps: StepSpec[];
@@ -23,22 +25,26 @@ export interface JobSpec {
 
 export interface JobResult {
   prepare: HookCall | null;
+  /** The hook calls of the steps that ran, in order. */
   steps: HookCall[];
   cleanup: HookCall | null;
   /** Every call succeeded. */
   ok: boolean;
 }
 
-/** One job's hook calls, each built as the runner builds it; the caller decides the order around them. */
-export interface JobCalls {
-  /** The runner calls prepare_job and cleanup_job only for a job with a job container or a service. */
-  readonly needsPrepare: boolean;
-  prepare(): Promise<HookCall>;
-  step(step: StepSpec): Promise<HookCall>;
-  cleanup(): Promise<HookCall>;
+/** Which hook call of a job: prepare_job, the step at `index` of JobSpec.steps, or cleanup_job. */
+export type JobCall = { phase: 'prepare' } | { phase: 'step'; index: number } | { phase: 'cleanup' };
+
+/** What a caller (a job log, a summary) sees of a job while it plays; every method is optional. */
+export interface JobObserver {
+  onStart?(call: JobCall): void;
+  onEnd?(call: JobCall, result: HookCall): void;
+  /** A `skip` step was reached (steps after a failure are never reached). */
+  onSkip?(index: number): void;
 }
 
-export function jobCalls(replayer: Replayer, job: Omit<JobSpec, 'steps'>): JobCalls {
+/** One job's hook calls, each built as the runner builds it. */
+function jobCalls(replayer: Replayer, job: JobSpec) {
   const { layout } = replayer;
   // The runner skips services with an empty image.
   const services = (job.services ?? []).filter((s) => s.image !== '').map(serviceContainer);
@@ -46,9 +52,10 @@ export function jobCalls(replayer: Replayer, job: Omit<JobSpec, 'steps'>): JobCa
     ? jobContainer({ ...job.container, env: { ...job.env, ...job.container.env } }, layout)
     : null;
   return {
+    /** The runner calls prepare_job and cleanup_job only for a job with a job container or a service. */
     needsPrepare: container !== null || services.length > 0,
     prepare: () => replayer.prepareJob({ container, services }),
-    step: (step) => {
+    step: (step: Exclude<StepSpec, { kind: 'skip' }>) => {
       const env = { ...job.env, ...step.env };
       if (step.kind === 'container')
         return replayer.runContainerStep(containerStep({ ...step, env }, layout));
@@ -59,16 +66,35 @@ export function jobCalls(replayer: Replayer, job: Omit<JobSpec, 'steps'>): JobCa
   };
 }
 
-export async function replayJob(replayer: Replayer, job: JobSpec): Promise<JobResult> {
+/**
+ * Plays a job in the runner's order: prepare_job when there is a job container or a service, the steps
+ * until one fails, and cleanup_job always after prepare_job (also when a call threw). The one player for
+ * tests, benchmarks and `dockhand run`; the observer only watches.
+ */
+export async function replayJob(
+  replayer: Replayer,
+  job: JobSpec,
+  observer: JobObserver = {},
+): Promise<JobResult> {
   const calls = jobCalls(replayer, job);
   const result: JobResult = { prepare: null, steps: [], cleanup: null, ok: false };
+  const play = async (call: JobCall, run: () => Promise<HookCall>): Promise<HookCall> => {
+    observer.onStart?.(call);
+    const done = await run();
+    observer.onEnd?.(call, done);
+    return done;
+  };
   try {
     if (calls.needsPrepare) {
-      result.prepare = await calls.prepare();
+      result.prepare = await play({ phase: 'prepare' }, calls.prepare);
       if (result.prepare.exitCode !== 0) return result;
     }
-    for (const step of job.steps) {
-      const call = await calls.step(step);
+    for (const [index, step] of job.steps.entries()) {
+      if (step.kind === 'skip') {
+        observer.onSkip?.(index);
+        continue;
+      }
+      const call = await play({ phase: 'step', index }, () => calls.step(step));
       result.steps.push(call);
       if (call.exitCode !== 0) return result;
     }
@@ -76,7 +102,7 @@ export async function replayJob(replayer: Replayer, job: JobSpec): Promise<JobRe
     return result;
   } finally {
     if (calls.needsPrepare) {
-      result.cleanup = await calls.cleanup();
+      result.cleanup = await play({ phase: 'cleanup' }, calls.cleanup);
       if (result.cleanup.exitCode !== 0) result.ok = false;
     }
   }

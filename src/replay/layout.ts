@@ -2,7 +2,7 @@
 import { mkdirSync, symlinkSync, existsSync } from 'node:fs';
 import path from 'node:path';
 
-export interface RunnerLayout {
+export interface JobLayout {
   /** The runner's root folder (where config.sh lives). */
   root: string;
   /** `owner/name`, as in GITHUB_REPOSITORY. */
@@ -24,7 +24,7 @@ export interface RunnerLayout {
   containerWorkspace: string;
 }
 
-export function runnerLayout(root: string, repository = 'octo-org/demo'): RunnerLayout {
+export function jobLayout(root: string, repository = 'octo-org/demo'): JobLayout {
   const repoName = repository.split('/').pop() ?? repository;
   const work = path.join(root, '_work');
   const temp = path.join(work, '_temp');
@@ -50,8 +50,8 @@ export function runnerLayout(root: string, repository = 'octo-org/demo'): Runner
  * Creates the folders the runner creates before a job, and `externals/node20/bin/node` as a link to the
  * node running this code (the runner ships its own Node 20 there).
  */
-export function createRunnerLayout(root: string, repository?: string): RunnerLayout {
-  const layout = runnerLayout(root, repository);
+export function createJobLayout(root: string, repository?: string): JobLayout {
+  const layout = jobLayout(root, repository);
   for (const dir of [
     layout.workspace,
     layout.responses,

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runProcess } from '../exec/process';
+import { runProcess } from '../exec';
 import type {
   HookArgsByCommand,
   HookCommand,
@@ -14,8 +14,9 @@ import type {
   RunContainerStepArgs,
   RunScriptStepArgs,
 } from '../protocol/hook-types';
+import type { JsonObject } from '../protocol/json';
 import { checkPrepareJobResponse, nextState, parseResponseFile } from './checks';
-import { createRunnerLayout, type RunnerLayout } from './layout';
+import { createJobLayout, type JobLayout } from './layout';
 
 export interface ReplayerOptions {
   /** Absolute path of the hook script (`.js`). */
@@ -47,7 +48,7 @@ export interface HookCall<R = unknown> {
 }
 
 export interface Replayer {
-  layout: RunnerLayout;
+  layout: JobLayout;
   /** The state the runner would send with the next call. */
   readonly state: unknown;
   prepareJob(args: PrepareJobArgs): Promise<HookCall<PrepareJobResponse>>;
@@ -57,7 +58,7 @@ export interface Replayer {
 }
 
 export function hookEnvironment(
-  layout: RunnerLayout,
+  layout: JobLayout,
   base: Record<string, string>,
   runnerName: string,
 ): Record<string, string> {
@@ -80,12 +81,15 @@ export function hookEnvironment(
 }
 
 export function createReplayer(options: ReplayerOptions): Replayer {
-  const layout = createRunnerLayout(options.runnerRoot, options.repository);
+  const layout = createJobLayout(options.runnerRoot, options.repository);
   const env = hookEnvironment(layout, options.env, options.runnerName ?? 'self-hosted-1');
   const node = options.nodePath ?? layout.node;
   let state: unknown = null;
 
-  async function call<C extends HookCommand>(command: C, args: HookArgsByCommand[C]): Promise<HookCall> {
+  async function call<C extends HookCommand>(
+    command: C,
+    args: HookArgsByCommand[C],
+  ): Promise<HookCall<JsonObject>> {
     const responseFile = path.join(layout.responses, `${randomUUID()}.json`);
     writeFileSync(responseFile, '');
     options.onResponseFile?.(responseFile, 'created', command);
@@ -125,7 +129,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
       if (result.exitCode !== 0) return { ...result, response: null };
       return {
         ...result,
-        response: checkPrepareJobResponse(result.response as Record<string, unknown> | null, args),
+        response: checkPrepareJobResponse(result.response, args),
       };
     },
     runScriptStep: (args) => call('run_script_step', args),

@@ -48,7 +48,7 @@ export interface RunnerUser {
   home: string;
 }
 
-/** A real non-root user (test-stack.md "The hook as a non-root runner user"), created once. */
+/** A real non-root user (docs/test-stack.md, "As a runner runs"), created once. */
 export function runnerUser(name = 'dockhand-cli'): RunnerUser {
   const found = spawnSync('getent', ['passwd', name], { encoding: 'utf8' });
   if (found.status !== 0) execFileSync('useradd', ['-m', name]);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
 import { cacheKeys, parseCacheFile } from '../../src/ecr/cache/entry';
-import { sha256 } from '../../src/ecr/cache/sha256';
+import { sha256Digest } from '../../src/ecr/cache/sha256-digest';
 import { parseRegistry } from '../../src/ecr/registry';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import { HELPER, helperEnv, helperGet, run } from '../support/ecr-login';
@@ -47,7 +47,7 @@ test('a lock left by a crashed helper neither blocks the gets nor lets them all 
   const env = helperEnv(emulator.url, []);
   const registry = parseRegistry(EUWEST)!;
   const key = cacheKeys(registry, env.AWS_ACCESS_KEY_ID!)[0]!;
-  const lockId = Buffer.from(sha256(Buffer.from(key)))
+  const lockId = Buffer.from(sha256Digest(Buffer.from(key)))
     .toString('hex')
     .slice(0, 16);
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { env: {} });

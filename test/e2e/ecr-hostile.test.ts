@@ -18,7 +18,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, test } from 'vitest';
 import { cacheKeys } from '../../src/ecr/cache/entry';
-import { sha256 } from '../../src/ecr/cache/sha256';
+import { sha256Digest } from '../../src/ecr/cache/sha256-digest';
 import { parseRegistry } from '../../src/ecr/registry';
 import { HELPER, helperEnv, run, profileEnv } from '../support/ecr-login';
 import { useEcrEmulator } from '../support/ecr-emulator-fixture';
@@ -148,7 +148,7 @@ describe('the cache directory', () => {
   test('a lock dated in the future is stale, though its holder runs', async () => {
     const env = helperEnv(ecr.emulator.url, []);
     const key = cacheKeys(parseRegistry(HOST)!, env.AWS_ACCESS_KEY_ID!)[0]!;
-    const lockId = Buffer.from(sha256(Buffer.from(key)))
+    const lockId = Buffer.from(sha256Digest(Buffer.from(key)))
       .toString('hex')
       .slice(0, 16);
     mkdirSync(env.AWS_ECR_CACHE_DIR!, { mode: 0o700 });

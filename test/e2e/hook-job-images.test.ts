@@ -3,7 +3,7 @@
 // nor hang the hook; a service log must reach the job log as text (no annotation, no mask, no group), and
 // a service that logs a lot must not grow the hook with it.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { JobLog } from '../../src/cli/run/job-log';
+import { JobLogRenderer } from '../../src/cli/run/log-renderer';
 import { jobContainer, serviceContainer } from '../../src/replay';
 import { removeTempDirs } from '../support/temp';
 import {
@@ -33,7 +33,7 @@ const readyOptions = '--health-cmd "test -f /ready" --health-interval 1s --healt
 /** The job log as the runner shows it: commands applied, masks applied, text as text. */
 function rendered(output: string): string[] {
   const lines: string[] = [];
-  const log = new JobLog((line) => lines.push(line));
+  const log = new JobLogRenderer((line) => lines.push(line));
   log.push(output);
   log.flush();
   return lines;

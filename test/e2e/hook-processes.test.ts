@@ -33,7 +33,8 @@ describe('hook, the docker CLI as a process', () => {
     const bin = tempDir('dockhand-noexec-');
     writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\nexit 0\n');
     chmodSync(path.join(bin, 'docker'), 0o644);
-    runner = testRunner({ PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` });
+    // Named by HOOK_DOCKER_PATH: on PATH the hook would pass over it, as a shell does.
+    runner = testRunner({ HOOK_DOCKER_PATH: path.join(bin, 'docker') });
     const result = await replayJob(runner.replayer, {
       container: { image: plain('dockhand/shell:1') },
       steps: [],

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EngineApi } from '../../src/docker/engine-api';
 import { removeObject } from '../../src/docker/engine-objects';
 import { createJobLog } from '../../src/protocol/job-log';
-import { jobCalls, jobContainer, serviceContainer } from '../../src/replay';
+import { jobContainer, replayJob, serviceContainer } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
 import { containersLabelled, docker, ecr, networksLabelled, testRunner } from './hook-support';
 import type { SavedState, TestRunner } from './hook-support';
@@ -160,15 +160,17 @@ describe('hook, a state forged through the response file', () => {
   it("runs no step in another runner's job container", async () => {
     const theirs = await victimJob();
     runner = forgingState((state) => ({ ...state, container: theirs.container }));
-    const job = jobCalls(runner.replayer, { container: { image: ecr('dockhand/shell:1') } });
-    expect((await job.prepare()).exitCode, runner.output()).toBe(0);
-    const step = await job.step({ kind: 'script', script: 'echo ran in $HOSTNAME' });
-    expect(step.exitCode).not.toBe(0);
+    const job = await replayJob(runner.replayer, {
+      container: { image: ecr('dockhand/shell:1') },
+      steps: [{ kind: 'script', script: 'echo ran in $HOSTNAME' }],
+    });
+    expect(job.prepare?.exitCode, runner.output()).toBe(0);
+    expect(job.steps[0]?.exitCode).not.toBe(0);
     expect(runner.output()).toMatch(
       /^::error::dockhand run_script_step: the saved state does not carry this runner's signature/m,
     );
     expect(runner.output()).not.toContain('ran in');
-    expect((await job.cleanup()).exitCode, runner.output()).toBe(0);
+    expect(job.cleanup?.exitCode, runner.output()).toBe(0);
   });
 
   it('removes its own job container once when the state names it by a short id', async () => {

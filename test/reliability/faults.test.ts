@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/exec/process';
+import { runProcess } from '../../src/exec';
 import {
   createReplayer,
   hookEnvironment,

@@ -7,15 +7,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/exec/process';
+import { runProcess } from '../../src/exec';
 import type { HookContainer } from '../../src/protocol/hook-types';
 import {
   createReplayer,
-  createRunnerLayout,
+  createJobLayout,
   jobContainer,
   scriptStep,
   userMount,
-  type RunnerLayout,
+  type JobLayout,
 } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
 import { labelledFor } from '../support/docker-snapshot';
@@ -26,12 +26,12 @@ const stack = loadStack();
 const hookPath = path.join(distDir, 'hook.js');
 const image = `${stack.registries.plain}/${stack.images.shell}`;
 let dir: string;
-let layout: RunnerLayout;
+let layout: JobLayout;
 let env: Record<string, string>;
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'dockhand-fuzz-'));
-  layout = createRunnerLayout(path.join(dir, 'runner'));
+  layout = createJobLayout(path.join(dir, 'runner'));
   env = {
     PATH: `${stack.stackHelper.binDir}:${process.env.PATH ?? ''}`,
     HOME: process.env.HOME ?? '/root',

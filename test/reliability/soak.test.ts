@@ -14,11 +14,11 @@ import { runnerIdOf } from '../../src/hook/config';
 import {
   containerStep,
   jobContainer,
-  runnerLayout,
+  jobLayout,
   scriptStep,
   serviceContainer,
-  type ContainerSpec,
   type StepSpec,
+  type WorkflowContainer,
 } from '../../src/replay';
 import { startEcrEmulator, type EcrEmulator } from '../stack/ecr-emulator';
 import {
@@ -60,15 +60,18 @@ const plainShell = `${stack.registries.plain}/${stack.images.shell}`;
 type Phase = 'prepare_job' | 'step' | 'cleanup_job';
 type Shape = 'plain' | 'service' | 'login' | 'container step';
 
+/** A step that goes through the hook (the soak plays no skipped steps). */
+type HookStep = Exclude<StepSpec, { kind: 'skip' }>;
+
 interface PlannedJob {
   index: number;
   shape: Shape;
   /** A DOCKER_* variable goes to the container through an env file in a private dir. */
   envFile: boolean;
-  container: ContainerSpec;
-  services: ContainerSpec[];
+  container: WorkflowContainer;
+  services: WorkflowContainer[];
   env: Record<string, string>;
-  steps: StepSpec[];
+  steps: HookStep[];
   /** Where the runner cancels the job: `fraction` of that call's usual duration after it started. */
   cancel: { phase: Phase; step: number; fraction: number; signal: CancelSignal } | null;
   restartDockerd: boolean;
@@ -86,13 +89,13 @@ function planJobs(count: number, seed: number): PlannedJob[] {
       [10, 'container step'],
     ]);
     const envFile = random() < 0.4;
-    const steps: StepSpec[] =
+    const steps: HookStep[] =
       shape === 'service'
         ? [{ kind: 'script', script: 'wget -q -O - http://web/ | grep -q "dockhand web service"' }]
         : shape === 'container step'
           ? [{ kind: 'container', image: ecrShell, entryPoint: 'sleep', args: '0.3' }]
           : Array.from({ length: 1 + Math.floor(random() * 2) }, () =>
-              pick<StepSpec>(random, [
+              pick<HookStep>(random, [
                 [2, { kind: 'script', script: 'test "$SOAK_JOB" -ge 0 && echo "job $SOAK_JOB"' }],
                 [1, { kind: 'script', script: 'sleep 0.1' }],
               ]),
@@ -249,7 +252,7 @@ describe('soak: jobs in a row on one runner, cancelled at random, dockerd restar
       const plan = planJobs(JOBS, SEED);
       const host = ecrRunnerHost(stack, path.join(dir, 'host'), emulator.url);
       const runnerRoot = path.join(dir, 'runner');
-      const runnerId = runnerIdOf(runnerLayout(runnerRoot).temp);
+      const runnerId = runnerIdOf(jobLayout(runnerRoot).temp);
       const before = snapshotDocker();
       const customNetworksBefore = before.networks.size;
       const usual = durations();

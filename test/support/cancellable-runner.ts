@@ -17,11 +17,11 @@ import type {
 } from '../../src/protocol/hook-types';
 import {
   checkPrepareJobResponse,
-  createRunnerLayout,
+  createJobLayout,
   hookEnvironment,
   nextState,
   parseResponseFile,
-  type RunnerLayout,
+  type JobLayout,
 } from '../../src/replay';
 
 /** The first signal the hook gets; the runner's escalation follows from there. */
@@ -49,7 +49,7 @@ export interface CancellableCall {
 }
 
 export interface CancellableRunner {
-  layout: RunnerLayout;
+  layout: JobLayout;
   readonly state: unknown;
   prepareJob(args: PrepareJobArgs, cancel?: Cancellation): Promise<CancellableCall>;
   runScriptStep(args: RunScriptStepArgs, cancel?: Cancellation): Promise<CancellableCall>;
@@ -82,7 +82,7 @@ function peakRssKbOf(pid: number): number {
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function createCancellableRunner(options: CancellableRunnerOptions): CancellableRunner {
-  const layout = createRunnerLayout(options.runnerRoot);
+  const layout = createJobLayout(options.runnerRoot);
   const env = hookEnvironment(layout, options.env, options.runnerName ?? 'self-hosted-1');
   let state: unknown = null;
 

@@ -2,6 +2,7 @@
 // environment is exactly what the hook gives docker and so ecr-login: the SDK's default chain reads
 // process.env itself, and doctor's own environment lacks what the runner's .env adds.
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { messageOf } from '../../protocol/errors';
 
 export const AWS_PROBE_COMMAND = '__aws-probe';
 
@@ -14,6 +15,6 @@ export async function probeAwsCredentials(): Promise<AwsProbeResult> {
     // The last four characters of the key id say which key without revealing anything usable.
     return { ok: true, keyIdTail: credentials.accessKeyId.slice(-4) };
   } catch (error) {
-    return { ok: false, reason: (error as Error).message.split('\n')[0] ?? 'unknown error' };
+    return { ok: false, reason: messageOf(error).split('\n')[0] ?? 'unknown error' };
   }
 }

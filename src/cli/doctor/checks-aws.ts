@@ -1,12 +1,12 @@
 // For registries served by ecr-login: AWS credentials resolve, and its token cache is private.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { runProcess } from '../../exec/process';
+import { runProcess } from '../../exec';
 import { AWS_PROBE_COMMAND, type AwsProbeResult } from './aws-probe';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
+import { AWS_PROBE_TIMEOUT_MS, noAnswerIn } from './limits';
 import type { DoctorSetup } from './setup';
 
-const AWS_TIMEOUT_MS = 20_000;
 const AWS_FIX =
   'give the runner an instance role, or set AWS_PROFILE / AWS_ACCESS_KEY_ID+AWS_SECRET_ACCESS_KEY / AWS_ROLE_ARN+AWS_WEB_IDENTITY_TOKEN_FILE in the runner .env';
 
@@ -19,17 +19,14 @@ export async function checkAwsCredentials(
   const name = 'AWS credentials';
   if (!usesEcrLogin) return skip(name, 'no registry is served by ecr-login');
   const probe = await runProcess([...self, AWS_PROBE_COMMAND], {
-    env: setup.dockerEnv,
-    timeoutMs: AWS_TIMEOUT_MS,
+    env: setup.docker.cliEnv,
+    timeoutMs: AWS_PROBE_TIMEOUT_MS,
   });
   if (probe.timedOut)
-    return fail(
-      name,
-      `the AWS default credential chain gave no answer in ${AWS_TIMEOUT_MS / 1000} s`,
-      AWS_FIX,
-    );
+    return fail(name, `the AWS default credential chain gave ${noAnswerIn(AWS_PROBE_TIMEOUT_MS)}`, AWS_FIX);
   let result: AwsProbeResult;
   try {
+    // Safe: the probe is dockhand's own program (aws-probe.ts), started by path from dist/.
     result = JSON.parse(probe.stdout) as AwsProbeResult;
   } catch {
     return fail(
@@ -50,7 +47,7 @@ function modeOf(file: string): number {
 export function checkCacheDir(setup: DoctorSetup, usesEcrLogin: boolean, home: string): CheckResult {
   const name = 'ecr-login cache';
   if (!usesEcrLogin) return skip(name, 'no registry is served by ecr-login');
-  const env = setup.dockerEnv;
+  const env = setup.docker.cliEnv;
   if (env.AWS_ECR_DISABLE_CACHE !== undefined) return pass(name, 'disabled by AWS_ECR_DISABLE_CACHE');
   const dir = env.AWS_ECR_CACHE_DIR ?? path.join(env.HOME ?? home, '.ecr');
   if (!existsSync(dir)) return pass(name, `${dir} does not exist yet (the helper creates it 0700)`);

@@ -1,39 +1,25 @@
 // The docker CLI and daemon, the docker config the hook will use, and the helper for each registry.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { currentContextOf } from '../../docker/docker-config';
 import { EngineApi } from '../../docker/engine-api';
-import { engineConnectionOf, engineEndpointOf } from '../../docker/engine-endpoint';
-import { runProcess } from '../../exec/process';
+import { engineConnectionOf } from '../../docker/engine-endpoint';
+import { findExecutable, runProcess } from '../../exec';
 import { createJobLog } from '../../protocol/job-log';
-import type { JsonObject } from '../docker-config';
+import type { JsonObject } from '../../protocol/json';
 import { parseDockerConfig } from '../docker-config';
 import { fail, firstLine, pass, type CheckResult } from './check';
+import { DOCKER_VERSION_TIMEOUT_MS, noAnswerIn } from './limits';
 import type { DoctorSetup, RegistryRoute } from './setup';
-
-/** The executable `name` resolves to on `searchPath`, as a shell would find it. */
-export function findOnPath(name: string, searchPath: string | undefined): string | undefined {
-  for (const dir of (searchPath ?? '').split(':')) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here: keep looking
-    }
-  }
-  return undefined;
-}
+import { errnoCodeOf, messageOf } from '../../protocol/errors';
 
 export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
-  // The hook takes HOOK_DOCKER_PATH, else the first docker on its PATH.
-  const docker = setup.hookEnv.HOOK_DOCKER_PATH || findOnPath('docker', setup.hookEnv.PATH);
-  if (docker === undefined) {
+  // The docker the hook will run: HOOK_DOCKER_PATH, else the first executable docker on its PATH.
+  const docker = setup.docker.dockerPath;
+  if (docker === null) {
     return [
       fail(
         'docker CLI',
-        `docker is not on the runner's PATH (${setup.hookEnv.PATH ?? 'PATH unset'})`,
+        `no executable docker on the runner's PATH (${setup.hookEnv.PATH ?? 'PATH unset'})`,
         'install the docker CLI, add its folder to PATH in the runner .env, or set HOOK_DOCKER_PATH',
       ),
     ];
@@ -41,11 +27,11 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
   let server;
   try {
     server = await runProcess([docker, 'version', '--format', '{{.Server.Version}}'], {
-      env: setup.dockerEnv,
-      timeoutMs: 20_000,
+      env: setup.docker.cliEnv,
+      timeoutMs: DOCKER_VERSION_TIMEOUT_MS,
     });
   } catch (error) {
-    return [fail('docker CLI', (error as Error).message, 'fix HOOK_DOCKER_PATH or PATH in the runner .env')];
+    return [fail('docker CLI', messageOf(error), 'fix HOOK_DOCKER_PATH or PATH in the runner .env')];
   }
   const cli = pass('docker CLI', docker);
   if (server.exitCode === 0)
@@ -54,8 +40,9 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
       pass('docker daemon', `reachable, version ${server.stdout.trim()}`),
       await checkEngineApi(setup, docker),
     ];
-  const where = setup.dockerEnv.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
-  const reason = server.timedOut ? 'no answer in 20 s' : firstLine(server.stderr);
+  const endpoint = setup.docker.engineEndpoint;
+  const where = 'socketPath' in endpoint ? `unix://${endpoint.socketPath}` : endpoint.viaCli;
+  const reason = server.timedOut ? noAnswerIn(DOCKER_VERSION_TIMEOUT_MS) : firstLine(server.stderr);
   return [
     cli,
     fail(
@@ -69,13 +56,13 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
 /** The docker config the hook will use; undefined config when it cannot be read. */
 export function checkDockerConfig(setup: DoctorSetup): { result: CheckResult; config?: JsonObject } {
   const name = 'docker config';
-  const file = path.join(setup.dockerConfigDir, 'config.json');
-  const from = `${file} (from ${setup.dockerConfigSource})`;
+  const file = path.join(setup.docker.dockerConfigDir, 'config.json');
+  const from = `${file} (from ${setup.docker.dockerConfigSource})`;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCodeOf(error);
     if (code === 'EACCES') {
       return {
         result: fail(
@@ -93,7 +80,7 @@ export function checkDockerConfig(setup: DoctorSetup): { result: CheckResult; co
     const config = parseDockerConfig(text, file);
     return { result: pass(name, from), config };
   } catch (error) {
-    return { result: fail(name, (error as Error).message, `fix ${file} (a backup may be next to it)`) };
+    return { result: fail(name, messageOf(error), `fix ${file} (a backup may be next to it)`) };
   }
 }
 
@@ -110,8 +97,8 @@ export function checkRoutes(routes: RegistryRoute[], setup: DoctorSetup): CheckR
   return routes.map((route) => {
     const name = `helper for ${route.host}`;
     const program = `docker-credential-${route.helper}`;
-    const found = findOnPath(program, setup.dockerEnv.PATH);
-    return found === undefined
+    const found = findExecutable(program, setup.docker.cliEnv.PATH);
+    return found === null
       ? fail(
           name,
           `${program} is not on the PATH the hook gives docker`,
@@ -123,15 +110,14 @@ export function checkRoutes(routes: RegistryRoute[], setup: DoctorSetup): CheckR
 
 /** The hook execs steps, inspects and removes through the Engine API, reached as the CLI reaches dockerd. */
 async function checkEngineApi(setup: DoctorSetup, docker: string): Promise<CheckResult> {
-  const endpoint = engineEndpointOf(setup.dockerEnv, currentContextOf(setup.dockerConfigDir));
-  const connection = engineConnectionOf(endpoint, docker, setup.dockerEnv);
+  const connection = engineConnectionOf(setup.docker.engineEndpoint, docker, setup.docker.cliEnv);
   try {
     const version = await new EngineApi(connection, createJobLog({ write: () => true }, false)).version();
     return pass('docker Engine API', `API ${version} at ${connection.describe}`);
   } catch (error) {
     return fail(
       'docker Engine API',
-      (error as Error).message,
+      messageOf(error),
       'the runner user needs read/write access to the docker socket (docker group), or fix DOCKER_HOST',
     );
   }

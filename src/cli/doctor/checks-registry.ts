@@ -3,10 +3,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import path from 'node:path';
-import { runProcess } from '../../exec/process';
+import { findExecutable, runProcess } from '../../exec';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
-import { findOnPath } from './checks-docker';
+import { HELPER_GET_TIMEOUT_MS, noAnswerIn, REGISTRY_TIMEOUT_MS } from './limits';
 import type { DoctorSetup, RegistryRoute } from './setup';
+import { messageOf } from '../../protocol/errors';
 
 /** Where dockerd looks for a registry's CA: the registry check trusts the same one. */
 export const DOCKER_CERTS_DIR = '/etc/docker/certs.d';
@@ -21,25 +22,26 @@ async function fetchCredentials(
   setup: DoctorSetup,
 ): Promise<Credentials | CheckResult> {
   const name = `credentials for ${route.host}`;
-  const program = findOnPath(`docker-credential-${route.helper}`, setup.dockerEnv.PATH);
-  if (program === undefined) return skip(name, `docker-credential-${route.helper} not found (see above)`);
+  const program = findExecutable(`docker-credential-${route.helper}`, setup.docker.cliEnv.PATH);
+  if (program === null) return skip(name, `docker-credential-${route.helper} not found (see above)`);
   const result = await runProcess([program, 'get'], {
-    env: setup.dockerEnv,
+    env: setup.docker.cliEnv,
     input: `${route.host}\n`,
-    timeoutMs: 60_000,
+    timeoutMs: HELPER_GET_TIMEOUT_MS,
   });
   if (result.exitCode !== 0) {
     // Helpers print their error on stdout; dockhand's ecr-login adds its reason on stderr.
     const reason = [firstLine(result.stdout), firstLine(result.stderr)].filter((s) => s !== '').join('; ');
     return fail(
       name,
-      `docker-credential-${route.helper} get failed: ${result.timedOut ? 'no answer in 60 s' : reason}`,
+      `docker-credential-${route.helper} get failed: ${result.timedOut ? noAnswerIn(HELPER_GET_TIMEOUT_MS) : reason}`,
       route.helper === 'ecr-login'
         ? 'check the AWS credentials line, the registry id and region, and ecr:GetAuthorizationToken permission'
         : `check what docker-credential-${route.helper} needs to log in`,
     );
   }
   try {
+    // Safe: both fields stay unknown until checked on the next line.
     const parsed = JSON.parse(result.stdout) as { Username?: unknown; Secret?: unknown };
     if (typeof parsed.Username === 'string' && typeof parsed.Secret === 'string' && parsed.Secret !== '') {
       return { username: parsed.Username, secret: parsed.Secret };
@@ -72,14 +74,14 @@ function probeRegistry(host: string, credentials: Credentials, certsDir: string)
         method: 'GET',
         headers: { Authorization: `Basic ${auth}` },
         ca: caFor(host, certsDir),
-        timeout: 15_000,
+        timeout: REGISTRY_TIMEOUT_MS,
       },
       (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       },
     );
-    req.on('timeout', () => req.destroy(new Error('no answer in 15 s')));
+    req.on('timeout', () => req.destroy(new Error(noAnswerIn(REGISTRY_TIMEOUT_MS))));
     req.on('error', reject);
     req.end();
   });
@@ -124,7 +126,7 @@ export async function checkRegistry(
       got,
       fail(
         name,
-        `unreachable: ${(error as Error).message}`,
+        `unreachable: ${messageOf(error)}`,
         `check DNS, network and TLS for ${route.host} (dockerd's CA goes in ${path.join(certsDir, route.host, 'ca.crt')})`,
       ),
     ];

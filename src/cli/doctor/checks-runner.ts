@@ -1,13 +1,14 @@
 // The runner folder, its .env, and whether the hook bundle loads under the runner's Node 20.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runProcess } from '../../exec/process';
+import { runProcess } from '../../exec';
 import { VERSION } from '../../protocol/version';
 import { readFileState } from '../install/files';
 import { parseManifest } from '../install/manifest';
 import { installPaths } from '../install/plan-install';
 import { notARunnerFolder } from '../runner-folder';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
+import { NODE_CHECK_TIMEOUT_MS } from './limits';
 import type { DoctorSetup } from './setup';
 
 const INSTALL_FIX = 'run: dockhand install --runner <runner folder> --registry <host>';
@@ -70,7 +71,7 @@ export async function checkHookLoads(setup: DoctorSetup): Promise<CheckResult> {
     return fail(name, `${node} is missing`, 'the runner folder is incomplete: unpack the runner again');
   }
   const env = { PATH: setup.hookEnv.PATH ?? '/usr/bin:/bin' };
-  const version = await runProcess([node, '--version'], { env, timeoutMs: 15_000 });
+  const version = await runProcess([node, '--version'], { env, timeoutMs: NODE_CHECK_TIMEOUT_MS });
   if (version.exitCode !== 0 || !version.stdout.startsWith('v20.')) {
     return fail(
       name,
@@ -79,7 +80,7 @@ export async function checkHookLoads(setup: DoctorSetup): Promise<CheckResult> {
     );
   }
   // --check parses the bundle without running it: running it would start a hook command.
-  const parsed = await runProcess([node, '--check', hook], { env, timeoutMs: 15_000 });
+  const parsed = await runProcess([node, '--check', hook], { env, timeoutMs: NODE_CHECK_TIMEOUT_MS });
   if (parsed.exitCode !== 0) {
     return fail(name, `${hook} does not parse: ${firstLine(parsed.stderr)}`, INSTALL_FIX);
   }

@@ -1,8 +1,8 @@
 // What the hook will see on this runner, worked out from the runner folder, its .env and the
 // environment doctor runs in: the hook's environment, the docker config it picks, the env docker gets.
-import { dockerCliEnv, parseEnvPassthrough } from '../../docker/cli-env';
-import { dockerConfigDirOf } from '../../docker/docker-config';
-import { credHelpersOf, type JsonObject } from '../docker-config';
+import { dockerCliSettingsOf, type DockerCliSettings } from '../../docker/cli-settings';
+import type { JsonObject } from '../../protocol/json';
+import { credHelpersOf } from '../docker-config';
 import { applyEnvFile, parseEnvText, type EnvLines } from '../env-file';
 import type { RunnerLayout } from '../runner-folder';
 
@@ -11,10 +11,8 @@ export interface DoctorSetup {
   envLines: EnvLines | null;
   /** The runner's environment with its .env applied: what the hook process inherits. */
   hookEnv: Record<string, string>;
-  dockerConfigDir: string;
-  dockerConfigSource: string;
-  /** The environment the hook passes to the docker CLI (and so to credential helpers). */
-  dockerEnv: Record<string, string>;
+  /** The docker CLI the hook will run, its config and environment: decided by the hook's own rules. */
+  docker: DockerCliSettings;
 }
 
 export function doctorSetup(
@@ -25,15 +23,7 @@ export function doctorSetup(
 ): DoctorSetup {
   const envLines = envText === null ? null : parseEnvText(envText);
   const hookEnv = applyEnvFile(baseEnv, envLines ?? []);
-  const { dir: dockerConfigDir, source: dockerConfigSource } = dockerConfigDirOf(hookEnv, home);
-  return {
-    layout,
-    envLines,
-    hookEnv,
-    dockerConfigDir,
-    dockerConfigSource,
-    dockerEnv: dockerCliEnv(hookEnv, parseEnvPassthrough(hookEnv.HOOK_ENV_PASSTHROUGH), dockerConfigDir),
-  };
+  return { layout, envLines, hookEnv, docker: dockerCliSettingsOf(hookEnv, home) };
 }
 
 export interface RegistryRoute {

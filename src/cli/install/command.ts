@@ -15,6 +15,7 @@ import { backupOf, BUNDLES, parseManifest, type Manifest } from './manifest';
 import { installPaths, planInstall, replacedVersion } from './plan-install';
 import { planRollback } from './plan-rollback';
 import { planUninstall } from './plan-uninstall';
+import { messageOf } from '../../protocol/errors';
 
 export interface InstallOptions {
   runner: string;
@@ -40,7 +41,7 @@ function readManifest(layout: RunnerLayout) {
   try {
     return parseManifest(state.text, file);
   } catch (error) {
-    throw new UsageError((error as Error).message, { cause: error });
+    throw new UsageError(messageOf(error), { cause: error });
   }
 }
 

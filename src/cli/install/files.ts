@@ -26,6 +26,7 @@ import path from 'node:path';
 import { UsageError } from '../context';
 import type { Actor } from '../privileges';
 import type { FileChange } from './changes';
+import { errnoCodeOf, messageOf } from '../../protocol/errors';
 
 /** Settings files are small; anything larger is not one of them. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -42,10 +43,6 @@ export function readIfExists(file: string): string | null {
   return existsSync(file) ? readFileSync(file, 'utf8') : null;
 }
 
-function codeOf(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException).code;
-}
-
 /** Reads `file` itself, never what a symlink there points at; null when there is none. */
 export function readFileState(file: string): FileState | null {
   let fd: number;
@@ -53,13 +50,13 @@ export function readFileState(file: string): FileState | null {
     // O_NONBLOCK: a FIFO planted in place of the file must not hang the read.
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    if (codeOf(error) === 'ENOENT') return null;
-    if (codeOf(error) === 'ELOOP') {
+    if (errnoCodeOf(error) === 'ENOENT') return null;
+    if (errnoCodeOf(error) === 'ELOOP') {
       throw new UsageError(
         `${file} is a symbolic link: dockhand does not follow links here; put the file itself in its place`,
       );
     }
-    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`cannot read ${file}: ${messageOf(error)}`, { cause: error });
   }
   try {
     const stat = fstatSync(fd);
@@ -196,7 +193,7 @@ export function applyChanges(changes: FileChange[]): void {
         left.length === 0
           ? 'every file written before it was put back, so the runner is as it was'
           : `could not put back ${left.join(', ')}: check them, then run again`;
-      throw new Error(`could not write ${change.path}: ${(error as Error).message}; ${state}`, {
+      throw new Error(`could not write ${change.path}: ${messageOf(error)}; ${state}`, {
         cause: error,
       });
     }
@@ -209,7 +206,7 @@ export function removeEmptyDirs(dirs: string[]): void {
     try {
       rmdirSync(dir);
     } catch (error) {
-      const code = codeOf(error);
+      const code = errnoCodeOf(error);
       if (code !== 'ENOENT' && code !== 'ENOTEMPTY') throw error;
     }
   }

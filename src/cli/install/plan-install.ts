@@ -121,6 +121,7 @@ function rememberPrevious<K extends string>(
   keys: readonly K[],
   current: (key: K) => string | null,
 ): Partial<Record<K, string | null>> {
+  // Safe: only the keys asked for are read back, and each missing one is filled in next.
   const previous = { ...(recorded ?? {}) } as Partial<Record<K, string | null>>;
   for (const key of keys) if (!(key in previous)) previous[key] = current(key);
   return previous;
@@ -183,7 +184,7 @@ export function planInstall(request: InstallRequest, state: InstallState): FileC
         recorded?.dockerConfig.previous,
         Object.keys(wanted),
         (h) => helpers[h] ?? null,
-      ) as Record<string, string | null>,
+      ) as Record<string, string | null>, // safe: rememberPrevious fills in every key of `wanted`
       writtenSha256: sha256(configAfter),
     },
     env: {

@@ -3,13 +3,13 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createReplayer, runnerLayout } from '../../replay';
+import { createReplayer, jobLayout } from '../../replay';
 import { UsageError, type CliConfig, type Output } from '../context';
 import { readIfExists } from '../install/files';
-import { JobLog } from './job-log';
+import { JobLogRenderer } from './log-renderer';
 import { playJob } from './play';
 import { formatSummary } from './summary';
-import { planJob, WorkflowError } from './workflow';
+import { readWorkflowJob, WorkflowError } from './workflow';
 
 export interface RunOptions {
   workflow: string;
@@ -28,7 +28,7 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
     throw new UsageError(`${hookPath}: no such hook; run 'npm run build' or pass --hook`);
   let plan;
   try {
-    plan = planJob(text, options.job, runnerLayout('/', REPOSITORY).containerWorkspace);
+    plan = readWorkflowJob(text, options.job, jobLayout('/', REPOSITORY).containerWorkspace);
   } catch (error) {
     if (error instanceof WorkflowError) {
       throw new UsageError(`${options.workflow}: ${error.message}`, { cause: error });
@@ -38,7 +38,7 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
 
   // A throw-away runner folder: the job's workspace and temp files live there and go with it.
   const root = mkdtempSync(path.join(os.tmpdir(), 'dockhand-run-'));
-  const log = new JobLog((line) => out.line(line));
+  const log = new JobLogRenderer((line) => out.line(line));
   try {
     const replayer = createReplayer({
       hookPath,

@@ -1,55 +1,52 @@
-// Plays a planned job through the hook in the runner's order: prepare_job when there is a job container
-// or a service, each step until one fails, cleanup_job always after prepare_job. Prints a header before
-// each step and collects a row per step for the summary.
-import { jobCalls, type HookCall, type Replayer } from '../../replay';
+// Plays a planned job through the replayer's job player (src/replay/job.ts, the runner's order), printing
+// a header before each hook call or skipped step and collecting a row per step for the summary.
+import { replayJob, type HookCall, type JobCall, type Replayer } from '../../replay';
 import type { StepRow } from './summary';
-import type { JobPlan } from './workflow';
+import type { WorkflowJob } from './workflow';
 
 export interface PlayOutput {
   header(title: string): void;
 }
 
+const PREPARE = 'Initialize containers';
+const CLEANUP = 'Stop containers';
+
 function row(name: string, call: HookCall): StepRow {
   return { name, status: call.exitCode === 0 ? 'success' : 'failure', durationMs: call.durationMs };
 }
 
-export async function playJob(replayer: Replayer, plan: JobPlan, out: PlayOutput): Promise<StepRow[]> {
-  const calls = jobCalls(replayer, {
+export async function playJob(replayer: Replayer, plan: WorkflowJob, out: PlayOutput): Promise<StepRow[]> {
+  // Steps the player never reaches (after a failure) keep 'not run'.
+  const stepRows: StepRow[] = plan.steps.map((step) => ({ name: step.name, status: 'not run' }));
+  let prepareRow: StepRow | undefined;
+  let cleanupRow: StepRow | undefined;
+  const nameOf = (call: JobCall) =>
+    call.phase === 'step'
+      ? (plan.steps[call.index]?.name ?? '')
+      : call.phase === 'prepare'
+        ? PREPARE
+        : CLEANUP;
+  const job = {
     container: plan.container,
     services: plan.services.map((service) => service.spec),
     env: plan.env,
-  });
-  const rows: StepRow[] = [];
-  let failed = false;
-
-  try {
-    if (calls.needsPrepare) {
-      out.header('Initialize containers');
-      const call = await calls.prepare();
-      rows.push(row('Initialize containers', call));
-      failed = call.exitCode !== 0;
-    }
-    for (const step of plan.steps) {
-      if (failed) {
-        rows.push({ name: step.name, status: 'not run' });
-        continue;
-      }
-      if ('skipped' in step) {
+    steps: plan.steps.map((step) => ('skipped' in step ? { kind: 'skip' as const } : step.spec)),
+  };
+  await replayJob(replayer, job, {
+    onStart: (call) => out.header(nameOf(call)),
+    onEnd: (call, result) => {
+      const done = row(nameOf(call), result);
+      if (call.phase === 'step') stepRows[call.index] = done;
+      else if (call.phase === 'prepare') prepareRow = done;
+      else cleanupRow = done;
+    },
+    onSkip: (index) => {
+      const step = plan.steps[index];
+      if (step !== undefined && 'skipped' in step) {
         out.header(`Skip ${step.name}: ${step.skipped}`);
-        rows.push({ name: step.name, status: 'skipped' });
-        continue;
+        stepRows[index] = { name: step.name, status: 'skipped' };
       }
-      out.header(step.name);
-      const call = await calls.step(step.spec);
-      rows.push(row(step.name, call));
-      failed = call.exitCode !== 0;
-    }
-  } finally {
-    // As the runner: cleanup_job always follows prepare_job, also when a call threw.
-    if (calls.needsPrepare) {
-      out.header('Stop containers');
-      rows.push(row('Stop containers', await calls.cleanup()));
-    }
-  }
-  return rows;
+    },
+  });
+  return [...(prepareRow ? [prepareRow] : []), ...stepRows, ...(cleanupRow ? [cleanupRow] : [])];
 }

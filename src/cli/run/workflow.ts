@@ -2,19 +2,20 @@
 // its container, services, env, and its `run:` and `docker://` steps. Anything it cannot play faithfully
 // is either refused for the whole job (with what to change) or skipped for one step (with why).
 import { parse } from 'yaml';
-import type { ContainerSpec, StepSpec } from '../../replay';
+import type { WorkflowContainer, StepSpec } from '../../replay';
+import { messageOf } from '../../protocol/errors';
 
 export class WorkflowError extends Error {
   override name = 'WorkflowError';
 }
 
-export type PlannedStep = { name: string; spec: StepSpec } | { name: string; skipped: string };
+export type WorkflowStep = { name: string; spec: StepSpec } | { name: string; skipped: string };
 
-export interface JobPlan {
-  container?: ContainerSpec;
-  services: { name: string; spec: ContainerSpec }[];
+export interface WorkflowJob {
+  container?: WorkflowContainer;
+  services: { name: string; spec: WorkflowContainer }[];
   env: Record<string, string>;
-  steps: PlannedStep[];
+  steps: WorkflowStep[];
 }
 
 type Json = Record<string, unknown>;
@@ -46,7 +47,7 @@ function list(value: unknown): string[] | undefined {
   return Array.isArray(value) ? value.map(String) : undefined;
 }
 
-function containerSpec(value: unknown, where: string): ContainerSpec {
+function containerSpec(value: unknown, where: string): WorkflowContainer {
   const expression = findExpression(value);
   if (expression !== undefined) {
     throw new WorkflowError(
@@ -112,12 +113,12 @@ function planStep(step: Json, hasContainer: boolean, workspace: string): StepSpe
   return 'has neither run: nor uses:';
 }
 
-export function planJob(text: string, jobId: string, containerWorkspace: string): JobPlan {
+export function readWorkflowJob(text: string, jobId: string, containerWorkspace: string): WorkflowJob {
   let workflow: unknown;
   try {
     workflow = parse(text);
   } catch (error) {
-    throw new WorkflowError(`not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    throw new WorkflowError(`not valid YAML: ${messageOf(error).split('\n')[0]}`, { cause: error });
   }
   const jobs = isObject(workflow) && isObject(workflow.jobs) ? workflow.jobs : undefined;
   if (jobs === undefined) throw new WorkflowError('no jobs: in this file: is it a GitHub Actions workflow?');
@@ -147,7 +148,7 @@ export function planJob(text: string, jobId: string, containerWorkspace: string)
     spec: containerSpec(value, `jobs.${jobId}.services.${name}`),
   }));
   const steps = (Array.isArray(job.steps) ? job.steps : []).map(
-    (step: unknown, index: number): PlannedStep => {
+    (step: unknown, index: number): WorkflowStep => {
       const raw = isObject(step) ? step : {};
       const name = stepName(raw, index);
       const planned = planStep(raw, container !== undefined, containerWorkspace);

@@ -3,6 +3,7 @@
 // goes: such a directory is tightened when it is ours (to 0700, as the Go helper makes it) and not used
 // at all otherwise. The cache is an optimisation: without it, tokens still come, from the API.
 import { chmodSync, mkdirSync, statSync, type Stats } from 'node:fs';
+import { messageOf } from '../../protocol/errors';
 
 const GROUP_OR_WORLD_WRITE = 0o022;
 const STICKY = 0o1000;
@@ -15,7 +16,7 @@ export function cacheDirProblem(dir: string, uid: number): string | undefined {
       statSync(dir, { throwIfNoEntry: false }) ??
       (mkdirSync(dir, { recursive: true, mode: 0o700 }), statSync(dir));
   } catch (err) {
-    return `cannot make or read ${dir}: ${(err as Error).message}`;
+    return `cannot make or read ${dir}: ${messageOf(err)}`;
   }
   if (!st.isDirectory()) return `${dir} is not a directory`;
   if (st.uid !== uid) return `${dir} belongs to uid ${st.uid}, not to this user (uid ${uid})`;
@@ -26,6 +27,6 @@ export function cacheDirProblem(dir: string, uid: number): string | undefined {
     chmodSync(dir, 0o700);
     return undefined;
   } catch (err) {
-    return `${dir} is writable by others and cannot be made private: ${(err as Error).message}`;
+    return `${dir} is writable by others and cannot be made private: ${messageOf(err)}`;
   }
 }

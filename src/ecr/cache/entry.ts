@@ -2,7 +2,7 @@
 // shape, keys, the half-life validity rule, pruning. Pure: the clock is a parameter.
 import { goJson } from '../../protocol/credential-helper';
 import type { EcrRegistry } from '../registry';
-import { sha256 } from './sha256';
+import { sha256Digest } from './sha256-digest';
 
 export const CACHE_VERSION = '1.0';
 
@@ -31,7 +31,7 @@ const EMPTY_MD5 = Buffer.from('d41d8cd98f00b204e9800998ecf8427e', 'hex');
  * older helpers wrote base64(access key id ++ md5("")) and 0.12.0 still reads it.
  */
 export function cacheKeys(registry: EcrRegistry, accessKeyId: string): string[] {
-  const sha = Buffer.from(sha256(Buffer.from(accessKeyId))).toString('base64');
+  const sha = Buffer.from(sha256Digest(Buffer.from(accessKeyId))).toString('base64');
   const legacy = Buffer.concat([Buffer.from(accessKeyId), EMPTY_MD5]).toString('base64');
   return [sha, legacy].map((hash) =>
     registry.kind === 'private' ? `${registry.region}-${hash}-${registry.account}` : `ecr-public-${hash}`,
@@ -61,6 +61,7 @@ export function isExpired(entry: AuthEntry, now: Date): boolean {
 }
 
 export function isAuthEntry(value: unknown): value is AuthEntry {
+  // Safe: a partial view only, and every field is checked below before the guard says yes.
   const e = value as Partial<AuthEntry> | null;
   return (
     typeof e === 'object' &&
@@ -81,6 +82,7 @@ export function parseCacheFile(text: string): CacheFile | undefined {
   } catch {
     return undefined;
   }
+  // Safe: a partial view only; Version and Registries are checked next, each entry by isAuthEntry.
   const file = parsed as Partial<CacheFile> | null;
   if (typeof file !== 'object' || file === null || file.Version !== CACHE_VERSION) return undefined;
   if (typeof file.Registries !== 'object' || file.Registries === null) return undefined;

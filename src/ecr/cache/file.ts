@@ -25,7 +25,8 @@ import {
   type CacheFile,
 } from './entry';
 import { uniqueSuffix, withLock, type LockOptions } from './lock';
-import { sha256 } from './sha256';
+import { sha256Digest } from './sha256-digest';
+import { errnoCodeOf, messageOf } from '../../protocol/errors';
 
 export interface FileCacheOptions {
   dir: string;
@@ -47,7 +48,7 @@ function readCacheText(file: string): string | undefined {
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCodeOf(err) === 'ENOENT') return undefined;
     throw err;
   }
   try {
@@ -76,7 +77,7 @@ export class FileCache implements CredentialsCache {
     try {
       text = readCacheText(this.file);
     } catch (err) {
-      this.options.log(`ignoring the ECR credentials cache ${this.file}: ${(err as Error).message}`);
+      this.options.log(`ignoring the ECR credentials cache ${this.file}: ${messageOf(err)}`);
     }
     return (text !== undefined && parseCacheFile(text)) || { Registries: {}, Version: CACHE_VERSION };
   }
@@ -97,7 +98,7 @@ export class FileCache implements CredentialsCache {
 
   async exclusive<T>(key: string, fn: () => Promise<T>): Promise<T> {
     this.ensureDir();
-    const id = Buffer.from(sha256(Buffer.from(key)))
+    const id = Buffer.from(sha256Digest(Buffer.from(key)))
       .toString('hex')
       .slice(0, 16);
     return withLock(`${this.file}.${id}.lock`, fn, this.options.lock);
@@ -119,7 +120,7 @@ export class FileCache implements CredentialsCache {
       } catch {
         // never created, or already renamed
       }
-      throw new Error(`cannot write the ECR credentials cache ${this.file}: ${(err as Error).message}`, {
+      throw new Error(`cannot write the ECR credentials cache ${this.file}: ${messageOf(err)}`, {
         cause: err,
       });
     }

@@ -14,6 +14,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { errnoCodeOf } from '../../protocol/errors';
 
 export interface LockOptions {
   /** Longest wait for another holder before going on without the lock. */
@@ -48,13 +49,14 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (err) {
     // EPERM: it exists but belongs to another user.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCodeOf(err) === 'EPERM';
   }
 }
 
 function isStale(content: string, options: LockOptions, now: number): boolean {
   let holder: Partial<Holder>;
   try {
+    // Safe: a partial view only; each field is checked for its type where it is read.
     holder = JSON.parse(content) as Partial<Holder>;
   } catch {
     return true; // a torn or foreign file: nobody can own it
@@ -71,7 +73,7 @@ function tryCreate(lockPath: string): Attempt {
   try {
     fd = openSync(lockPath, 'wx', 0o600);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EEXIST' ? 'busy' : 'unavailable';
+    return errnoCodeOf(err) === 'EEXIST' ? 'busy' : 'unavailable';
   }
   const holder: Holder = { pid: process.pid, createdAt: Date.now() };
   try {

@@ -42,7 +42,7 @@ describe('hook settings', () => {
     ],
     [
       { HOOK_DOCKER_PATH: '', PATH: '/nonexistent' },
-      "docker CLI not found on the runner's PATH; install it or set HOOK_DOCKER_PATH",
+      "no executable docker CLI on the runner's PATH; install it or set HOOK_DOCKER_PATH",
     ],
   ])('refuses bad settings in one line %#', (env, message) => {
     expect(() => hookConfigFromEnv({ ...base, ...env }, system)).toThrow(new HookConfigError(message));

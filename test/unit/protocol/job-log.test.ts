@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createJobLog, escapeData, sharedStdout } from '../../../src/protocol/job-log';
+import {
+  createJobLog,
+  escapeData,
+  formatWorkflowCommand,
+  parseWorkflowCommand,
+  sharedStdout,
+  unescapeData,
+} from '../../../src/protocol/job-log';
 
 function capture(debug = false) {
   let text = '';
@@ -69,6 +76,33 @@ describe('job log commands', () => {
     const loud = capture(true);
     loud.log.debug('docker pull x');
     expect(loud.text()).toBe('::debug::docker pull x\n');
+  });
+});
+
+describe('workflow commands read back as the runner reads them', () => {
+  /** Text rich in what escaping is about: `%`, the escape codes' letters, line breaks, `::`. */
+  const tricky = fc.string({
+    unit: fc.constantFrom('%', '2', '5', '0', 'A', 'D', '\r', '\n', ':', ' ', 'x'),
+  });
+
+  it('decodes what it encodes, for any data (property)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('error', 'warning', 'debug', 'group', 'add-mask'), tricky, (name, data) => {
+        expect(unescapeData(escapeData(data))).toBe(data);
+        expect(parseWorkflowCommand(formatWorkflowCommand(name, data))).toEqual({ name, data });
+      }),
+    );
+  });
+
+  it.each([
+    ['::error file=a.ts,line=3::bad%0Aworse', { name: 'error', data: 'bad\nworse' }],
+    ['   ::WARNING::a::b', { name: 'warning', data: 'a::b' }],
+    ['::endgroup::', { name: 'endgroup', data: '' }],
+    ['x ::error::not at the start', null],
+    ['::error no end', null],
+    [':: error::no name', null],
+  ])('reads %j as ActionCommand.TryParseV2 does', (line, command) => {
+    expect(parseWorkflowCommand(line)).toEqual(command);
   });
 });
 

@@ -3,16 +3,16 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  createRunnerLayout,
+  createJobLayout,
   jobContainer,
   registryHost,
-  runnerLayout,
+  jobLayout,
   scriptStep,
   userMount,
 } from '../../../src/replay';
 
 describe('runner builders', () => {
-  const layout = runnerLayout('/home/runner', 'octo-org/demo');
+  const layout = jobLayout('/home/runner', 'octo-org/demo');
 
   it('gives the job container the runner system mounts in order, HOME and the workspace', () => {
     const c = jobContainer(
@@ -54,7 +54,7 @@ describe('runner builders', () => {
   it('writes a script step under _work/_temp and points the shell at its container path', () => {
     const root = mkdtempSync(path.join(tmpdir(), 'dockhand-builders-'));
     try {
-      const l = createRunnerLayout(root);
+      const l = createJobLayout(root);
       const step = scriptStep({ script: 'echo hi', shell: 'bash', env: { X: '1' } }, l);
       expect(step.entryPoint).toBe('bash');
       const script = step.entryPointArgs.at(-1)!;

@@ -9,6 +9,7 @@ import {
   replayJob,
   serviceContainer,
   RunnerCheckError,
+  type JobCall,
 } from '../../../src/replay';
 
 const hookPath = path.resolve(__dirname, '../../fixtures/hooks/recording-hook.js');
@@ -186,5 +187,41 @@ describe('replayJob', () => {
     expect(inputs.map((i) => i.command)).toEqual(['run_container_step']);
     expect(inputs[0].state).toBeNull();
     expect(inputs[0].args.entryPointArgs).toEqual(['say', '"hello', 'world"']);
+  });
+
+  it('tells an observer each call as it starts and ends, and each skip step it reaches', async () => {
+    const r = replayer({ prepare_job: prepared }, { run_script_step: 3 });
+    const events: string[] = [];
+    const name = (call: JobCall) => (call.phase === 'step' ? `step ${call.index}` : call.phase);
+    const result = await replayJob(
+      r,
+      {
+        container: { image: 'img:1' },
+        services: [{ image: 'svc:1' }],
+        steps: [
+          { kind: 'skip' },
+          { kind: 'container', image: 'tool:1' },
+          { kind: 'script', script: 'false' },
+          { kind: 'skip' },
+        ],
+      },
+      {
+        onStart: (call) => events.push(`start ${name(call)}`),
+        onEnd: (call, done) => events.push(`end ${name(call)}: ${done.exitCode}`),
+        onSkip: (index) => events.push(`skip ${index}`),
+      },
+    );
+    expect(result.ok).toBe(false);
+    expect(events).toEqual([
+      'start prepare',
+      'end prepare: 0',
+      'skip 0',
+      'start step 1',
+      'end step 1: 0',
+      'start step 2',
+      'end step 2: 3',
+      'start cleanup',
+      'end cleanup: 0',
+    ]);
   });
 });

@@ -18,7 +18,7 @@ describe('what the hook will see', () => {
       HOOK_ENV_PASSTHROUGH: 'MY_VAR, GOOGLE_*',
     };
     const setup = doctorSetup(runnerLayout('/r'), hookEnv, 'HOOK_DOCKER_CONFIG=/cfg', '/root');
-    expect(setup.dockerEnv).toEqual({
+    expect(setup.docker.cliEnv).toEqual({
       PATH: '/bin',
       HOME: '/h',
       DOCKER_HOST: 'unix:///s',
@@ -36,7 +36,7 @@ describe('what the hook will see', () => {
     [[], '/home/runner/.docker', "the runner user's home"],
   ])('picks the docker config as the hook does (%j)', (lines, dir, source) => {
     const setup = doctorSetup(runnerLayout('/r'), { HOME: '/home/runner' }, lines.join('\n'), '/root');
-    expect([setup.dockerConfigDir, setup.dockerConfigSource]).toEqual([dir, source]);
+    expect([setup.docker.dockerConfigDir, setup.docker.dockerConfigSource]).toEqual([dir, source]);
   });
 
   it('lists each credHelpers registry and credsStore as the fallback', () => {

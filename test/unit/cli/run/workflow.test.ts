@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planJob, WorkflowError } from '../../../../src/cli/run/workflow';
+import { readWorkflowJob, WorkflowError } from '../../../../src/cli/run/workflow';
 
 const ws = '/__w/workspace/workspace';
 const examples = path.resolve(__dirname, '../../../../examples/workflows');
@@ -10,9 +10,9 @@ function job(body: string): string {
   return `on: push\njobs:\n  test:\n    runs-on: self-hosted\n${body.replace(/^/gm, '    ')}\n`;
 }
 
-describe('planJob', () => {
+describe('readWorkflowJob', () => {
   it('reads the sample workflow: container, service, env, run and docker steps', () => {
-    const plan = planJob(readFileSync(path.join(examples, 'ci.yml'), 'utf8'), 'test', ws);
+    const plan = readWorkflowJob(readFileSync(path.join(examples, 'ci.yml'), 'utf8'), 'test', ws);
     expect(plan.container).toMatchObject({
       image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/dockhand/alpine:3',
       env: { APP_ENV: 'test' },
@@ -30,7 +30,7 @@ describe('planJob', () => {
   });
 
   it('takes ports, volumes, options and credentials of services as written', () => {
-    const plan = planJob(
+    const plan = readWorkflowJob(
       job(
         'container: img:1\nservices:\n  db:\n    image: pg:16\n    ports: ["5432:5432"]\n    volumes: [/data:/var/lib/data:ro]\n' +
           '    options: --health-cmd "pg_isready -U x"\n    credentials: {username: u, password: p}\nsteps: []',
@@ -54,12 +54,12 @@ describe('planJob', () => {
     ['- run: echo hi\n  if: failure()', 'has an if: condition'],
     ['- run: Write-Host hi\n  shell: pwsh', 'shell: pwsh is not played'],
   ])('skips %j with a reason', (steps, reason) => {
-    const plan = planJob(job(`container: img:1\nsteps:\n${steps.replace(/^/gm, '  ')}`), 'test', ws);
+    const plan = readWorkflowJob(job(`container: img:1\nsteps:\n${steps.replace(/^/gm, '  ')}`), 'test', ws);
     expect(plan.steps[0]).toMatchObject({ skipped: expect.stringContaining(reason) });
   });
 
   it('skips run: steps of a job without a container, and keeps its docker steps', () => {
-    const plan = planJob(job('steps:\n  - run: make\n  - uses: docker://img:1'), 'test', ws);
+    const plan = readWorkflowJob(job('steps:\n  - run: make\n  - uses: docker://img:1'), 'test', ws);
     expect(plan.steps[0]).toMatchObject({ skipped: expect.stringContaining('runs on the host') });
     expect(plan.steps[1]).toMatchObject({ spec: { kind: 'container', image: 'img:1' } });
   });
@@ -78,7 +78,7 @@ describe('planJob', () => {
     ['name: x\n', 'no jobs:'],
     ['jobs: [', 'not valid YAML'],
   ])('refuses what it cannot play, saying what to do (%#)', (text, message) => {
-    expect(() => planJob(text, 'test', ws)).toThrow(WorkflowError);
-    expect(() => planJob(text, 'test', ws)).toThrow(message);
+    expect(() => readWorkflowJob(text, 'test', ws)).toThrow(WorkflowError);
+    expect(() => readWorkflowJob(text, 'test', ws)).toThrow(message);
   });
 });

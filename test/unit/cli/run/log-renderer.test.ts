@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { JobLog } from '../../../../src/cli/run/job-log';
+import { JobLogRenderer } from '../../../../src/cli/run/log-renderer';
 import { formatSummary } from '../../../../src/cli/run/summary';
 
-describe('JobLog', () => {
+describe('JobLogRenderer', () => {
   function render(chunks: string[]): string[] {
     const lines: string[] = [];
-    const log = new JobLog((line) => lines.push(line));
+    const log = new JobLogRenderer((line) => lines.push(line));
     for (const chunk of chunks) log.push(chunk);
     log.flush();
     return lines;
@@ -32,6 +32,22 @@ describe('JobLog', () => {
     expect(
       render(['::stop-commands::ab12\n::error::not one\n  ::add-mask::x\n::AB12::\n  ::error::one\nx\n']),
     ).toEqual(['::error::not one', '  ::add-mask::x', 'Error: one', 'x']);
+  });
+
+  it('shows command data as the runner reads it: %25, %0D and %0A decoded, a multi-line value aligned', () => {
+    expect(
+      render(['::group::Pull 100%25\n', '::error::bad%0Aline 2%0D%0A%250A\n', '  ::warning::spaced\n']),
+    ).toEqual(['▸ Pull 100%', '  Error: bad', '         line 2', '         %0A', '  Warning: spaced']);
+  });
+
+  it('masks a multi-line secret whole and line by line, as the runner does', () => {
+    expect(
+      render([
+        '::add-mask::-----BEGIN%0Akey 100%25%0A-----END\n',
+        '::error::got -----BEGIN%0Akey 100%25\n',
+        'key 100%\n',
+      ]),
+    ).toEqual(['Error: got ***', '       ***', '***']);
   });
 });
 

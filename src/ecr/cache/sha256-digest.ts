@@ -31,7 +31,7 @@ function pad(data: Uint8Array): DataView {
   return view;
 }
 
-export function sha256(data: Uint8Array): Uint8Array {
+export function sha256Digest(data: Uint8Array): Uint8Array {
   const view = pad(data);
   const h = [...H0];
   const w = new Uint32Array(64);
@@ -42,6 +42,7 @@ export function sha256(data: Uint8Array): Uint8Array {
       const s1 = rotr(w[t - 2]!, 17) ^ rotr(w[t - 2]!, 19) ^ (w[t - 2]! >>> 10);
       w[t] = (w[t - 16]! + s0 + w[t - 7]! + s1) >>> 0;
     }
+    // Safe: h always holds the 8 working words (set from H0, updated in place).
     let [a, b, c, d, e, f, g, hh] = h as [number, number, number, number, number, number, number, number];
     for (let t = 0; t < 64; t++) {
       const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t]! + w[t]!) >>> 0;

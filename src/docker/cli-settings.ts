@@ -1,0 +1,36 @@
+// The docker CLI's settings, decided in one place for the hook and for `dockhand doctor` (which must see
+// what the hook will see): which docker runs, which config folder it reads and why, the environment it
+// runs with, and where the Engine API is.
+import { findExecutable } from '../exec';
+import { dockerCliEnv, parseEnvPassthrough } from './cli-env';
+import { currentContextOf, dockerConfigDirOf } from './docker-config';
+import { engineEndpointOf, type EngineEndpoint } from './engine-endpoint';
+
+export interface DockerCliSettings {
+  /** HOOK_DOCKER_PATH as given, else the first executable `docker` on PATH; null when there is none. */
+  dockerPath: string | null;
+  dockerConfigDir: string;
+  /** What chose the config folder: HOOK_DOCKER_CONFIG, DOCKER_CONFIG or the runner user's home. */
+  dockerConfigSource: string;
+  /** The docker CLI's environment for pulls, logins and builds (helpers need PATH, HOME, AWS_* ...). */
+  cliEnv: Record<string, string>;
+  /** Where the Engine API is: the daemon the CLI's environment and config point at. */
+  engineEndpoint: EngineEndpoint;
+}
+
+/** `env` is the hook's environment (the runner's, with its .env applied); `homedir` the runner user's. */
+export function dockerCliSettingsOf(
+  env: Readonly<Record<string, string | undefined>>,
+  homedir: string,
+): DockerCliSettings {
+  const { dir: dockerConfigDir, source: dockerConfigSource } = dockerConfigDirOf(env, homedir);
+  const cliEnv = dockerCliEnv(env, parseEnvPassthrough(env.HOOK_ENV_PASSTHROUGH), dockerConfigDir);
+  return {
+    // Empty counts as unset, like every HOOK_* setting.
+    dockerPath: env.HOOK_DOCKER_PATH || findExecutable('docker', env.PATH),
+    dockerConfigDir,
+    dockerConfigSource,
+    cliEnv,
+    engineEndpoint: engineEndpointOf(cliEnv, currentContextOf(dockerConfigDir)),
+  };
+}
