@@ -9,6 +9,7 @@ import { realpathSync, statSync, type Stats } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './context';
+import { errnoCodeOf, messageOf } from '../protocol/errors';
 
 export interface Actor {
   uid: number;
@@ -57,13 +58,13 @@ function resolveFolder(folder: string): string {
   try {
     return realpathSync.native(path.resolve(folder));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCodeOf(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       throw new UsageError(`${folder} does not exist: pass the folder where the runner was unpacked`, {
         cause: error,
       });
     }
-    throw new UsageError(`cannot resolve ${folder}: ${(error as Error).message}`, { cause: error });
+    throw new UsageError(`cannot resolve ${folder}: ${messageOf(error)}`, { cause: error });
   }
 }
 

@@ -4,6 +4,7 @@
 // with every improvement and the rest with reference behaviour.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import * as v from 'valibot';
+import { messageOf } from '../protocol/errors';
 
 export const FEATURES = {
   'helper-fallback': "pull through the host's credential helper when the workflow's login fails",
@@ -112,9 +113,7 @@ export function readFeatureRulesFile(file: string): FeatureRule[] {
   try {
     json = JSON.parse(readBounded(file));
   } catch (error) {
-    throw new FeatureError(
-      `HOOK_FEATURES_FILE ${file}: ${(error as Error).message}; fix the file or unset it`,
-    );
+    throw new FeatureError(`HOOK_FEATURES_FILE ${file}: ${messageOf(error)}; fix the file or unset it`);
   }
   const result = v.safeParse(RulesFileSchema, json);
   if (!result.success) {

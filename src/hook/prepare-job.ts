@@ -168,7 +168,7 @@ async function detectAlpine(context: HookContext, id: string): Promise<boolean> 
     const result = await execCaptured(context.engine, id, command, OS_RELEASE_BOUNDS);
     return result.exitCode === 0 && isAlpineOsRelease(result.output);
   } catch (error) {
-    context.log.debug(`taking the job container as not Alpine: ${(error as Error).message}`);
+    context.log.debug(`taking the job container as not Alpine: ${messageOf(error)}`);
     return false;
   }
 }

@@ -17,6 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { errnoCodeOf } from '../protocol/errors';
 
 const KEY_BYTES = 32;
 /** A key file's name: the runner's id (16 hex digits) and 32 random hex digits. */
@@ -55,7 +56,7 @@ export function readStateKey(privateBase: string, runnerId: string, name: string
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = errnoCodeOf(error);
     if (code === 'ENOENT')
       throw new Error(
         `the key that signs this job's state (${file}) is gone: prepare_job makes it and cleanup_job removes it; re-run the job`,

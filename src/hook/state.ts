@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { HookCommand } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import { makeStateKey, readStateKey, STATE_KEY_NAME } from './state-key';
+import { messageOf } from '../protocol/errors';
 
 const stateSchema = v.object({
   version: v.literal(1),
@@ -71,7 +72,7 @@ export function readState(raw: unknown, trust: StateTrust): HookState | null {
     return verified(raw, trust);
   } catch (error) {
     if (trust.command !== 'cleanup_job') throw error;
-    trust.log.warning(`${(error as Error).message}; removing only what carries this runner's label`);
+    trust.log.warning(`${messageOf(error)}; removing only what carries this runner's label`);
     return null;
   }
 }

@@ -16,6 +16,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { PrepareJobResponse, StateResponse } from './hook-types';
+import { errnoCodeOf } from './errors';
 
 export function writeHookResponse(file: string, response: PrepareJobResponse | StateResponse): void {
   checkResponseFile(file);
@@ -48,7 +49,7 @@ export function checkResponseFile(file: string): void {
   try {
     stats = lstatSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if (errnoCodeOf(error) === 'ENOENT') return;
     throw error;
   }
   if (!stats.isFile())

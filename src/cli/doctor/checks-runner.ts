@@ -10,6 +10,7 @@ import { notARunnerFolder } from '../runner-folder';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
 import { NODE_CHECK_TIMEOUT_MS } from './limits';
 import type { DoctorSetup } from './setup';
+import { messageOf } from '../../protocol/errors';
 
 const INSTALL_FIX = 'run: dockhand install --runner <runner folder> --registry <host>';
 
@@ -56,7 +57,7 @@ export function checkInstalledRelease(setup: DoctorSetup): CheckResult {
       return skip(name, `no ${file}: not installed by 'dockhand install'; this is ${VERSION}`);
     manifest = parseManifest(state.text, file);
   } catch (error) {
-    return fail(name, (error as Error).message, INSTALL_FIX);
+    return fail(name, messageOf(error), INSTALL_FIX);
   }
   const kept = manifest.previousVersion === null ? '' : ` (${manifest.previousVersion} kept for rollback)`;
   return pass(name, `${manifest.dockhandVersion} installed${kept}; this dockhand is ${VERSION}`);
