@@ -1,15 +1,15 @@
 // Turns prepare_job's input into what will be created, before anything is: options are parsed and
 // aliases chosen here, so bad input fails with one line and leaves nothing behind.
-import { randomBytes } from 'node:crypto';
 import { networkAliasesIn, parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
-import type { HookContainer, PrepareJobArgs } from '../protocol/hook-types';
+import { jobContainerPrefix, jobNetworkName, newJobId } from '../docker/own-names';
+import type { JobContainer, PrepareJobArgs } from '../protocol/hook-types';
 import type { HookContext } from './context';
 import { serviceAliases } from './service-aliases';
 
 export interface PlannedContainer {
   role: 'job' | 'service';
-  input: HookContainer & { image: string };
+  input: JobContainer;
   name: string;
   /** The alias we give a service; null for the job container. */
   alias: string | null;
@@ -32,9 +32,9 @@ export interface JobPlan {
 }
 
 export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
-  const jobId = randomBytes(8).toString('hex');
-  const prefix = `dockhand-${context.runnerId.slice(0, 8)}-${jobId.slice(0, 8)}`;
-  const services = args.services as Array<HookContainer & { image: string }>;
+  const jobId = newJobId();
+  const prefix = jobContainerPrefix(context.runnerId, jobId);
+  const { services } = args;
   const contextNames = services.map((service) => service.contextName || undefined);
   const aliases = context.config.features['service-aliases']
     ? serviceAliases(
@@ -49,7 +49,7 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
     checkContainerSyntax(args.container, 'args.container');
     job = {
       role: 'job',
-      input: args.container as HookContainer & { image: string },
+      input: args.container,
       name: `${prefix}-job`,
       alias: null,
       optionAliases: [],
@@ -72,5 +72,5 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
     });
   });
   if (job) containers.push(job);
-  return { jobId, network: `github_network_${randomBytes(16).toString('hex')}`, containers };
+  return { jobId, network: jobNetworkName(), containers };
 }

@@ -39,6 +39,7 @@ export function readStateKey(file: string): Buffer {
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (error) {
+    // openSync throws only errno errors; `code` is read, never trusted to be there.
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT')
       throw new Error(

@@ -48,6 +48,7 @@ export function checkResponseFile(file: string): void {
   try {
     stats = lstatSync(file);
   } catch (error) {
+    // lstatSync throws only errno errors, each with a `code`.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }

@@ -3,7 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { HookContainer, Mount, RegistryCredentials, RunScriptStepArgs } from '../protocol/hook-types';
+import type {
+  HookContainer,
+  JobContainer,
+  Mount,
+  RegistryCredentials,
+  RunScriptStepArgs,
+} from '../protocol/hook-types';
 import { namedRegistryOf } from '../protocol/image-reference';
 import type { RunnerLayout } from './layout';
 
@@ -46,7 +52,7 @@ function credentialsOf(spec: ContainerSpec): RegistryCredentials | null {
   };
 }
 
-export function jobContainer(spec: ContainerSpec, layout: RunnerLayout): HookContainer {
+export function jobContainer(spec: ContainerSpec, layout: RunnerLayout): JobContainer {
   return {
     image: spec.image,
     dockerfile: null,
@@ -71,7 +77,7 @@ export function jobContainer(spec: ContainerSpec, layout: RunnerLayout): HookCon
   };
 }
 
-export function serviceContainer(spec: ContainerSpec): HookContainer {
+export function serviceContainer(spec: ContainerSpec): JobContainer {
   return {
     image: spec.image,
     dockerfile: null,

@@ -2,11 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { DockerCli } from '../../../src/docker/docker-cli';
 import { EngineApi } from '../../../src/docker/engine-api';
+import { containerEngineOf } from '../../../src/docker/engine-objects';
 import { hookConfigFromEnv } from '../../../src/hook/config';
 import type { HookContext } from '../../../src/hook/context';
 import { planJob } from '../../../src/hook/job-plan';
 import { createJobLog } from '../../../src/protocol/job-log';
-import type { HookContainer } from '../../../src/protocol/hook-types';
+import type { JobContainer } from '../../../src/protocol/hook-types';
 
 function contextWith(env: Record<string, string> = {}): HookContext {
   const config = hookConfigFromEnv(
@@ -19,13 +20,15 @@ function contextWith(env: Record<string, string> = {}): HookContext {
     log,
     docker: new DockerCli(config.dockerPath, config.cliEnv, log),
     // Planning talks to no daemon: a socket that is not there proves it.
-    engine: new EngineApi({ socketPath: '/nonexistent/docker.sock', describe: 'none' }, log),
+    engine: containerEngineOf(
+      new EngineApi({ socketPath: '/nonexistent/docker.sock', describe: 'none' }, log),
+    ),
     stepOutput: { stdout: () => undefined, stderr: () => undefined },
     runnerId: 'abcdef0123456789',
   };
 }
 
-function container(image: string, extra: Partial<HookContainer> = {}): HookContainer {
+function container(image: string, extra: Partial<JobContainer> = {}): JobContainer {
   return {
     image,
     dockerfile: null,
