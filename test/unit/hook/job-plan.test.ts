@@ -7,7 +7,7 @@ import { hookConfigFromEnv } from '../../../src/hook/config';
 import type { HookContext } from '../../../src/hook/context';
 import { planJob } from '../../../src/hook/job-plan';
 import { createJobLog } from '../../../src/protocol/job-log';
-import type { JobContainer } from '../../../src/protocol/hook-types';
+import { jobContainer as container } from './hook-inputs';
 
 function contextWith(env: Record<string, string> = {}): HookContext {
   const config = hookConfigFromEnv(
@@ -25,23 +25,6 @@ function contextWith(env: Record<string, string> = {}): HookContext {
     ),
     stepOutput: { stdout: () => undefined, stderr: () => undefined },
     runnerId: 'abcdef0123456789',
-  };
-}
-
-function container(image: string, extra: Partial<JobContainer> = {}): JobContainer {
-  return {
-    image,
-    dockerfile: null,
-    entryPointArgs: [],
-    entryPoint: null,
-    workingDirectory: null,
-    createOptions: null,
-    registry: null,
-    environmentVariables: {},
-    portMappings: [],
-    systemMountVolumes: [],
-    userMountVolumes: [],
-    ...extra,
   };
 }
 
