@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DockerCli, type DockerCallOptions } from '../../../src/docker/docker-cli';
+import type { ExecSpec } from '../../../src/docker/engine-api';
 import {
   inspectedContainerOf,
   type ContainerEngine,
@@ -12,7 +13,10 @@ import {
 } from '../../../src/docker/engine-objects';
 import type { InspectEntry } from '../../../src/docker/inspect';
 import type { ExecResult } from '../../../src/exec';
+import { hookConfigFromEnv } from '../../../src/hook/config';
+import type { HookContext } from '../../../src/hook/context';
 import { createJobLog, type JobLog } from '../../../src/protocol/job-log';
+import { makeTempDir } from '../../support/temp';
 
 const fixtures = path.join(__dirname, '../../fixtures/docker/engine');
 
@@ -72,7 +76,8 @@ export class CapturedDaemon {
   readonly refuseRemoval = new Set<string>();
   /** Ids the daemon says it removed that are still there (recreated meanwhile, say). */
   readonly stayAfterRemoval = new Set<string>();
-  readonly execs: string[][] = [];
+  /** Each exec asked for: the container and what it runs. */
+  readonly execs: Array<{ id: string } & ExecSpec> = [];
   /** What an exec into a container answers: its exit code. */
   execExitCode: (id: string, command: string[]) => number = () => 0;
   private eventListeners = new Set<() => void>();
@@ -131,7 +136,7 @@ export class CapturedDaemon {
       this.objects.get(container)?.networks.delete(network);
     },
     exec: async (id, spec) => {
-      this.execs.push([id, ...spec.command]);
+      this.execs.push({ id, ...spec });
       return this.execExitCode(id, spec.command);
     },
     logs: async (id, _tty, onChunk) => onChunk(Buffer.from(`log of ${id}\n`)),
@@ -187,4 +192,26 @@ export class CapturedDaemon {
       }
     })('/nonexistent/docker', {}, log);
   }
+}
+
+/** A hook call's context on this daemon, with settings from `env` and a private folder of its own. */
+export function hookContextOn(
+  daemon: CapturedDaemon,
+  options: { env?: Record<string, string>; images?: Parameters<CapturedDaemon['cli']>[1] } = {},
+): { context: HookContext; text: () => string } {
+  const { log, text } = recordingLog();
+  const dir = makeTempDir('dockhand-hook-unit-');
+  const config = hookConfigFromEnv(
+    { PATH: '/usr/bin', HOOK_DOCKER_PATH: '/nonexistent/docker', HOOK_PRIVATE_DIR: dir, ...options.env },
+    { homedir: dir, tmpdir: dir },
+  );
+  const context: HookContext = {
+    config,
+    log,
+    docker: daemon.cli(log, options.images),
+    engine: daemon.engine,
+    stepOutput: { stdout: () => undefined, stderr: () => undefined },
+    runnerId: 'abcdef0123456789',
+  };
+  return { context, text };
 }

@@ -120,7 +120,7 @@ describe('health wait', () => {
     const { wait, text } = healthWait(daemon, { checkEarly: true });
     const facts = await waitForHealthy(wait, [db]);
     expect(facts.map((fact) => fact.health)).toEqual(['starting']);
-    expect(daemon.execs.at(-1)).toEqual(['db', '/bin/sh', '-c', 'true']);
+    expect(daemon.execs.at(-1)).toMatchObject({ id: 'db', command: ['/bin/sh', '-c', 'true'] });
     expect(text()).toContain('Service db passed its health check');
   });
 

@@ -2,17 +2,13 @@
 // healthy, and when anything fails it removes all it created (by the job's label, and by the ids create
 // returned) before the error goes up.
 import { afterAll, describe, expect, it } from 'vitest';
-import { hookConfigFromEnv } from '../../../src/hook/config';
-import type { HookContext } from '../../../src/hook/context';
 import { prepareJob } from '../../../src/hook/prepare-job';
 import type { PrepareJobArgs } from '../../../src/protocol/hook-types';
-import { makeTempDir, removeTempDirs } from '../../support/temp';
-import { CapturedDaemon, recordingLog } from './captured-daemon';
+import { removeTempDirs } from '../../support/temp';
+import { CapturedDaemon, hookContextOn } from './captured-daemon';
 import { jobContainer as container } from './hook-inputs';
 
 afterAll(removeTempDirs);
-
-const runnerId = 'abcdef0123456789';
 
 const job: PrepareJobArgs = {
   container: container('r.io/builder:1'),
@@ -24,23 +20,10 @@ function setUp(images: Parameters<CapturedDaemon['cli']>[1] = {}) {
   daemon.stateOfImage.set('r.io/builder:1', 'running');
   daemon.stateOfImage.set('r.io/db:1', 'healthy');
   daemon.stateOfImage.set('r.io/cache:1', 'running');
+  const { context, text } = hookContextOn(daemon, { images });
   // A leftover of an earlier job of this runner, and another runner's container.
-  daemon.add('container', 'leftover', { 'dockhand.runner': runnerId, 'dockhand.job': 'earlier' });
+  daemon.add('container', 'leftover', { 'dockhand.runner': context.runnerId, 'dockhand.job': 'earlier' });
   daemon.add('container', 'another-runners', { 'dockhand.runner': 'fedcba9876543210' });
-  const { log, text } = recordingLog();
-  const dir = makeTempDir('dockhand-prepare-');
-  const config = hookConfigFromEnv(
-    { PATH: '/usr/bin', HOOK_DOCKER_PATH: '/nonexistent/docker', HOOK_PRIVATE_DIR: dir },
-    { homedir: dir, tmpdir: dir },
-  );
-  const context: HookContext = {
-    config,
-    log,
-    docker: daemon.cli(log, images),
-    engine: daemon.engine,
-    stepOutput: { stdout: () => undefined, stderr: () => undefined },
-    runnerId,
-  };
   /** What carries this runner's label, or was created, and is still there. */
   const left = () => [...daemon.objects.keys()].filter((id) => id !== 'another-runners').sort();
   return { daemon, context, text, left };
