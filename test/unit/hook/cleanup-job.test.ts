@@ -3,16 +3,12 @@
 import { existsSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupJob } from '../../../src/hook/cleanup-job';
-import type { HookState } from '../../../src/hook/state';
 import { makeStateKey, stateKeyFile } from '../../../src/hook/state-key';
 import { removeTempDirs } from '../../support/temp';
 import { CapturedDaemon, hookContextOn, inspectAnswer } from './captured-daemon';
+import { savedState } from './hook-inputs';
 
 afterAll(removeTempDirs);
-
-function stateWith(services: HookState['services'], runnerId: string): HookState {
-  return { version: 1, runnerId, jobId: 'j1', network: 'net', container: null, services, mac: '' };
-}
 
 describe('cleanup_job', () => {
   it("prints each service's log between stop-commands, then removes all of this runner's", async () => {
@@ -31,7 +27,7 @@ describe('cleanup_job', () => {
       { id: 'db', alias: 'db', image: 'r.io/db:1' },
       { id: 'other', alias: 'other', image: 'r.io/x:1' },
     ];
-    await cleanupJob(context, stateWith(services, context.runnerId));
+    await cleanupJob(context, savedState({ services, container: null }));
     expect(text()).toMatch(/::stop-commands::([0-9a-f]{32})\nlog of db\n::\1::/);
     expect(text()).toContain('(not shown: other is not a container of this runner)');
     expect([...daemon.objects.keys()]).toEqual(['other']);

@@ -1,20 +1,12 @@
 // run_script_step: one exec into the job container named by the state, with the step's PATH first.
 import { describe, expect, it } from 'vitest';
 import { runScriptStep } from '../../../src/hook/run-script-step';
-import type { HookState } from '../../../src/hook/state';
 import { StepFailedError } from '../../../src/hook/step-process';
 import type { RunScriptStepArgs } from '../../../src/protocol/hook-types';
 import { CapturedDaemon, hookContextOn } from './captured-daemon';
+import { savedState } from './hook-inputs';
 
-const state: HookState = {
-  version: 1,
-  runnerId: 'abcdef0123456789',
-  jobId: 'j1',
-  network: 'net',
-  container: { id: 'job', path: '/usr/bin:/bin' },
-  services: [],
-  mac: '',
-};
+const state = savedState();
 
 const step: RunScriptStepArgs = {
   entryPointArgs: ['-e', '"/__w/_temp/a', 'b.sh"'],
