@@ -3,7 +3,7 @@
 import type { ContainerSpec } from '../docker/args';
 import type { HookContainer } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
-import type { HookContext } from './context';
+import type { HookConfig } from './config';
 
 /** What the hook decides about a container; the rest of its spec is the runner's input. */
 export type OwnSettings = Pick<
@@ -26,9 +26,9 @@ export function containerSpec(input: HookContainer, own: OwnSettings): Container
 
 /** Runs a docker call that creates the container (`create`, `run`) with the input's variables. */
 export function withInputEnv<T>(
-  context: HookContext,
+  config: HookConfig,
   input: HookContainer,
   use: (cliEnv: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  return withContainerEnv(context, withActionsDefaults(input.environmentVariables), use);
+  return withContainerEnv(config, withActionsDefaults(input.environmentVariables), use);
 }

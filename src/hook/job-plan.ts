@@ -4,11 +4,11 @@ import { networkAliasesIn, parseCreateOptions, retokenizeArgs } from '../docker/
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { jobContainerPrefix, jobNetworkName, newJobId } from '../docker/own-names';
 import type { JobContainer, PrepareJobArgs } from '../protocol/hook-types';
-import type { HookContext } from './context';
-import { serviceAliases } from './service-aliases';
+import type { ContainerRole } from './container-ref';
+import { serviceAliases, type ServiceAliasRule } from './service-aliases';
 
 export interface PlannedContainer {
-  role: 'job' | 'service';
+  role: ContainerRole;
   input: JobContainer;
   name: string;
   /** The alias we give a service; null for the job container. */
@@ -31,15 +31,21 @@ export interface JobPlan {
   containers: PlannedContainer[];
 }
 
-export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
+/** What names a job's containers: this runner, and the alias rules (null: the service-aliases feature is off). */
+export interface JobNaming {
+  runnerId: string;
+  aliasRules: ServiceAliasRule[] | null;
+}
+
+export function planJob(args: PrepareJobArgs, naming: JobNaming): JobPlan {
   const jobId = newJobId();
-  const prefix = jobContainerPrefix(context.runnerId, jobId);
+  const prefix = jobContainerPrefix(naming.runnerId, jobId);
   const { services } = args;
   const contextNames = services.map((service) => service.contextName || undefined);
-  const aliases = context.config.features['service-aliases']
+  const aliases = naming.aliasRules
     ? serviceAliases(
         services.map((s) => s.image),
-        context.config.serviceAliases,
+        naming.aliasRules,
         contextNames,
       )
     : contextNames.map((name) => name ?? '');

@@ -20,7 +20,10 @@ import { stateKeyFile } from './state-key';
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export async function prepareJob(context: HookContext, args: PrepareJobArgs): Promise<PrepareJobResponse> {
-  const plan = planJob(context, args);
+  const plan = planJob(args, {
+    runnerId: context.runnerId,
+    aliasRules: context.config.features['service-aliases'] ? context.config.serviceAliases : null,
+  });
   const { log, engine } = context;
   // Pulls create nothing to roll back, so they start first and run while the rest is set up.
   const pulls = startPulls(context, plan.containers);
@@ -104,7 +107,7 @@ async function startJob(
   const health = healthWait(context);
   const [facts, isAlpine] = await Promise.all([
     waitForHealthy(health, watched),
-    job ? detectAlpine(context, job.id) : false,
+    job ? detectAlpine(engine, context.log, job.id) : false,
   ]);
   // A job container whose command ends at once can still be running at the first look, a few ms after its
   // start; one more look once the Alpine check has run in it catches it here rather than at the first step.
@@ -175,7 +178,7 @@ async function createContainer(
     command: container.command,
     options: container.options,
   });
-  return withInputEnv(context, input, async (cliEnv) => {
+  return withInputEnv(context.config, input, async (cliEnv) => {
     const { stdout } = await context.docker.ok(createArgs(spec), { env: cliEnv });
     return stdout.trim();
   });
@@ -184,15 +187,19 @@ async function createContainer(
 /** os-release is a few hundred bytes; the image decides what is really there (/dev/zero, a FIFO). */
 const OS_RELEASE_BOUNDS = { maxBytes: 8192, timeoutMs: 10_000 };
 
-async function detectAlpine(context: HookContext, id: string): Promise<boolean> {
+async function detectAlpine(
+  engine: Pick<ContainerEngine, 'exec'>,
+  log: JobLog,
+  id: string,
+): Promise<boolean> {
   // A job container that is not running cannot be asked; the health wait beside this reports it, logs and
   // all. Anything odd is "not Alpine", as for the runner, whose own check finds no `ID=...alpine` line.
   try {
     const command = ['head', '-c', String(OS_RELEASE_BOUNDS.maxBytes), '/etc/os-release'];
-    const result = await execCaptured(context.engine, id, command, OS_RELEASE_BOUNDS);
+    const result = await execCaptured(engine, id, command, OS_RELEASE_BOUNDS);
     return result.exitCode === 0 && isAlpineOsRelease(result.output);
   } catch (error) {
-    context.log.debug(`taking the job container as not Alpine: ${(error as Error).message}`);
+    log.debug(`taking the job container as not Alpine: ${(error as Error).message}`);
     return false;
   }
 }

@@ -37,7 +37,9 @@ export async function runContainerStep(
       command,
       options,
     });
-    await withInputEnv(context, args, (cliEnv) => runStepProcess(context, runArgs(spec), cliEnv));
+    await withInputEnv(context.config, args, (cliEnv) =>
+      runStepProcess(context.docker, runArgs(spec), cliEnv),
+    );
   } finally {
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
     // job, cleanup_job removes it by its label.
