@@ -1,5 +1,6 @@
 // The workflow's `options:` are docker create flags written as a shell would: parse them once, with a real
 // shell-words parser, into argv tokens that go to docker unchanged (never joined and re-split).
+import { OWN_LABEL_PREFIX } from './own-names';
 import { splitShellWords } from './shell-words';
 import { messageOf } from '../protocol/errors';
 
@@ -34,8 +35,6 @@ const HOST_FILE_FLAGS: Record<string, string> = {
 };
 /** `docker create`'s one-letter flags that take no value: any other one takes the rest of its word, or the next. */
 const BOOLEAN_SHORTHANDS = new Set(['i', 't', 'P', 'd']);
-/** The prefix of the label keys by which the hook finds a job's containers to remove them. */
-const OWN_LABEL_PREFIX = 'dockhand.';
 
 /**
  * Refuses, before anything is created, options that would make the docker CLI touch host files or that

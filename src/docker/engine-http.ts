@@ -52,11 +52,19 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
     let reply: EngineReply | null = null;
     const bodyChunks: Buffer[] = [];
     let settled = false;
-    const fail = (error: Error) => {
-      if (settled) return;
+    /** Ends the exchange once; false when it had already ended. */
+    const settle = (): boolean => {
+      if (settled) return false;
       settled = true;
       clearTimeout(timer);
+      // The signal may be shared by many requests (the health wait's early checks): each takes its
+      // listener off again, or past ten of them Node prints a MaxListenersExceededWarning into the job log.
+      request.signal?.removeEventListener('abort', onAbort);
       socket.destroy();
+      return true;
+    };
+    const fail = (error: Error) => {
+      if (!settle()) return;
       const detail = stderr() || error.message;
       reject(
         reply
@@ -102,25 +110,17 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
       const announced = Number(reply.headers['content-length'] ?? body.length);
       if (body.length < announced)
         return fail(new Error(`the answer was cut short (${body.length} of ${announced} bytes)`));
-      settled = true;
-      socket.destroy();
+      settle();
       resolve({ ...reply, body });
     });
     socket.on('close', () => {
       clearTimeout(timer);
       fail(new Error('the connection closed before the answer ended'));
     });
-    request.signal?.addEventListener(
-      'abort',
-      () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        socket.destroy();
-        resolve({ ...(reply ?? { status: 0, headers: {} }), body: Buffer.concat(bodyChunks) });
-      },
-      { once: true },
-    );
+    function onAbort() {
+      if (settle()) resolve({ ...(reply ?? { status: 0, headers: {} }), body: Buffer.concat(bodyChunks) });
+    }
+    request.signal?.addEventListener('abort', onAbort, { once: true });
     // The request goes in one write; the connection stays open for the answer (the daemon closes it).
     socket.write(payload ? Buffer.concat([Buffer.from(head), payload]) : head);
   });

@@ -15,62 +15,82 @@ const NOT_FOUND = 404;
 /** A forced container removal answers 409 only when another removal of it is already under way. */
 const REMOVAL_IN_PROGRESS = 409;
 
-/** Ids of every object of a kind carrying the label (`name=value`). */
-export async function idsByLabel(engine: EngineApi, kind: ObjectKind, label: string): Promise<string[]> {
-  const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
-  const list = await engine.json<Array<{ Id: string }>>('GET', `${LIST_PATHS[kind]}filters=${filters}`);
-  return (list ?? []).map((item) => item.Id);
+/** A container's inspect answer, as far as the hook reads it. */
+export type InspectedContainer = ContainerFacts & { tty: boolean; labels: Record<string, string> };
+
+/**
+ * What the hook asks of the daemon, and nothing more: so that what it decides from the answers (health,
+ * what to remove, what to roll back) can be tested from captured answers, without a daemon.
+ */
+export interface ContainerEngine {
+  /** Ids of every object of a kind carrying the label (`name=value`). */
+  idsByLabel(kind: ObjectKind, label: string): Promise<string[]>;
+  inspect(id: string): Promise<InspectedContainer>;
+  start(id: string): Promise<void>;
+  /** Removes an object; one that is already gone, or a container already being removed, counts as removed. */
+  remove(kind: ObjectKind, id: string): Promise<void>;
+  /** Ids of the containers with an endpoint on a network (running ones: a created container has none yet). */
+  attachedContainerIds(networkId: string): Promise<string[]>;
+  /** Takes a container off a network, running or not. */
+  disconnect(networkId: string, containerId: string): Promise<void>;
+  exec: EngineApi['exec'];
+  logs: EngineApi['logs'];
+  watchEvents: EngineApi['watchEvents'];
+  version: EngineApi['version'];
 }
 
-export async function inspectContainer(
-  engine: EngineApi,
-  id: string,
-): Promise<ContainerFacts & { tty: boolean; labels: Record<string, string> }> {
-  const entry = (await engine.json<InspectEntry>('GET', `/containers/${encodeURIComponent(id)}/json`)) ?? {};
+export function containerEngineOf(api: EngineApi): ContainerEngine {
+  return {
+    async idsByLabel(kind, label) {
+      const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
+      const list = await api.json<Array<{ Id: string }>>('GET', `${LIST_PATHS[kind]}filters=${filters}`);
+      return (list ?? []).map((item) => item.Id);
+    },
+    async inspect(id) {
+      const entry = (await api.json<InspectEntry>('GET', `/containers/${encodeURIComponent(id)}/json`)) ?? {};
+      return inspectedContainerOf(entry);
+    },
+    async start(id) {
+      // 304: it was already running, which is what was asked for.
+      await api.json('POST', `/containers/${encodeURIComponent(id)}/start`, undefined, [304]);
+    },
+    async remove(kind, id) {
+      const target = encodeURIComponent(id);
+      const path =
+        kind === 'container'
+          ? `/containers/${target}?force=1&v=1`
+          : kind === 'network'
+            ? `/networks/${target}`
+            : `/images/${target}?force=1`;
+      await api.json(
+        'DELETE',
+        path,
+        undefined,
+        kind === 'container' ? [NOT_FOUND, REMOVAL_IN_PROGRESS] : [NOT_FOUND],
+      );
+    },
+    async attachedContainerIds(networkId) {
+      const network = await api.json<{ Containers?: Record<string, unknown> | null }>(
+        'GET',
+        `/networks/${encodeURIComponent(networkId)}`,
+      );
+      return Object.keys(network?.Containers ?? {});
+    },
+    async disconnect(networkId, containerId) {
+      await api.json('POST', `/networks/${encodeURIComponent(networkId)}/disconnect`, {
+        Container: containerId,
+        Force: true,
+      });
+    },
+    exec: (...args) => api.exec(...args),
+    logs: (...args) => api.logs(...args),
+    watchEvents: (...args) => api.watchEvents(...args),
+    version: () => api.version(),
+  };
+}
+
+export function inspectedContainerOf(entry: InspectEntry): InspectedContainer {
   return { ...containerFactsOf(entry), tty: entry.Config?.Tty === true, labels: entry.Config?.Labels ?? {} };
-}
-
-export async function startContainer(engine: EngineApi, id: string): Promise<void> {
-  // 304: it was already running, which is what was asked for.
-  await engine.json('POST', `/containers/${encodeURIComponent(id)}/start`, undefined, [304]);
-}
-
-/** Removes an object; one that is already gone, or a container already being removed, counts as removed. */
-export async function removeObject(engine: EngineApi, kind: ObjectKind, id: string): Promise<void> {
-  const target = encodeURIComponent(id);
-  const path =
-    kind === 'container'
-      ? `/containers/${target}?force=1&v=1`
-      : kind === 'network'
-        ? `/networks/${target}`
-        : `/images/${target}?force=1`;
-  await engine.json(
-    'DELETE',
-    path,
-    undefined,
-    kind === 'container' ? [NOT_FOUND, REMOVAL_IN_PROGRESS] : [NOT_FOUND],
-  );
-}
-
-/** Ids of the containers with an endpoint on a network (running ones: a created container has none yet). */
-export async function attachedContainerIds(engine: EngineApi, networkId: string): Promise<string[]> {
-  const network = await engine.json<{ Containers?: Record<string, unknown> | null }>(
-    'GET',
-    `/networks/${encodeURIComponent(networkId)}`,
-  );
-  return Object.keys(network?.Containers ?? {});
-}
-
-/** Takes a container off a network, running or not. */
-export async function disconnectContainer(
-  engine: EngineApi,
-  networkId: string,
-  containerId: string,
-): Promise<void> {
-  await engine.json('POST', `/networks/${encodeURIComponent(networkId)}/disconnect`, {
-    Container: containerId,
-    Force: true,
-  });
 }
 
 export interface CaptureBounds {
@@ -84,7 +104,7 @@ export interface CaptureBounds {
  * (its process may go on in the container until it is removed) and this rejects.
  */
 export async function execCaptured(
-  engine: EngineApi,
+  engine: Pick<ContainerEngine, 'exec'>,
   id: string,
   command: string[],
   bounds: CaptureBounds,

@@ -77,6 +77,7 @@ function privateBaseOf(env: Env, tmpdir: string, uid: number): string {
     base = realpathSync(given);
     stat = statSync(base);
   } catch (error) {
+    // realpathSync and statSync throw only errno errors, each with a `code`.
     throw new HookConfigError(
       `${what} ${given} cannot be used (${errnoCodeOf(error)}); create it as a folder of the runner user, mode 0700`,
     );

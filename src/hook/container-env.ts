@@ -6,7 +6,7 @@ import { containerEnvEntries, proxiedCliEnv } from '../docker/cli-env';
 import { engineConnectionOf } from '../docker/engine-endpoint';
 import { startEnvProxy } from '../docker/env-proxy';
 import { withPrivateDir } from '../docker/private-dir';
-import type { HookContext } from './context';
+import type { HookConfig } from './config';
 import { StepFailedError } from './step-process';
 
 /** `docker run`'s exit code when docker itself, not the container, failed. */
@@ -14,11 +14,10 @@ const DOCKER_RUN_FAILED = 125;
 
 /** `use` gets the CLI's environment for the call; a failure between CLI and daemon is the error raised. */
 export async function withContainerEnv<T>(
-  context: HookContext,
+  config: HookConfig,
   jobEnv: Record<string, string>,
   use: (cliEnv: Record<string, string>) => Promise<T>,
 ): Promise<T> {
-  const { config } = context;
   const entries = containerEnvEntries(jobEnv);
   const upstream = engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv);
   return withPrivateDir(config.privateBase, async (dir) => {

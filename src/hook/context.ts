@@ -1,17 +1,19 @@
 // What every command works with: settings, the docker CLI and the job log.
 import type { DockerCli } from '../docker/docker-cli';
-import type { EngineApi, OutputSink } from '../docker/engine-api';
+import type { OutputSink } from '../docker/engine-api';
+import type { ContainerEngine } from '../docker/engine-objects';
 import type { PullRequest } from '../docker/pull';
 import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import type { HookConfig } from './config';
+import type { ServiceLogSource } from './service-logs';
 
 export interface HookContext {
   config: HookConfig;
   /** The docker CLI: pulls, logins, creates, builds, `docker run` (what needs its config and options). */
   docker: DockerCli;
   /** The Engine API: exec, inspect, logs, listings and removals (no process to start for each). */
-  engine: EngineApi;
+  engine: ContainerEngine;
   /** Where a step's own output goes: the hook's stdout and stderr, byte for byte. */
   stepOutput: OutputSink;
   log: JobLog;
@@ -43,18 +45,23 @@ export function pullRequest(
   };
 }
 
+/** Where services' logs are read from, with the settings of this hook call. */
+export function serviceLogSource(context: HookContext): ServiceLogSource {
+  return { engine: context.engine, runnerId: context.runnerId, maxBytes: context.config.serviceLogMaxBytes };
+}
+
 /** Runs tasks all at once, or one after another when the `parallel` feature is off. */
 export async function forEachMaybeParallel<T, R>(
-  context: HookContext,
+  parallel: boolean,
   items: readonly T[],
   task: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
-  if (context.config.features.parallel) {
+  if (parallel) {
     // Wait for every task, even after one failed, so that a rollback never races a create still running.
     const settled = await Promise.allSettled(items.map(task));
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    return settled.map((result) => (result as PromiseFulfilledResult<R>).value);
+    return settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   }
   const results: R[] = [];
   for (const [index, item] of items.entries()) results.push(await task(item, index));

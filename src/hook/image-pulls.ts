@@ -1,17 +1,21 @@
 // Starts every distinct image's pull at once (or one after another without the `parallel` feature), so
 // that each container can be created as soon as its own image is there.
 import { pullOrUseLocal } from '../docker/pull';
-import type { HookContainer } from '../protocol/hook-types';
+import type { JobContainer } from '../protocol/hook-types';
 import { pullRequest, type HookContext } from './context';
 
-/** Image -> its pull, resolving with the seconds it took. */
-export type ImagePulls = Map<string, Promise<number>>;
+export interface ImagePulls {
+  /** The pull of one of the images, resolving with the seconds it took. */
+  of(image: string): Promise<number>;
+  /** Waits for every pull to settle. */
+  settled(): Promise<void>;
+}
 
 export function startPulls(
   context: HookContext,
-  containers: ReadonlyArray<{ input: HookContainer & { image: string } }>,
+  containers: ReadonlyArray<{ input: JobContainer }>,
 ): ImagePulls {
-  const pulls: ImagePulls = new Map();
+  const pulls = new Map<string, Promise<number>>();
   let previous: Promise<unknown> = Promise.resolve();
   for (const { input } of containers) {
     if (pulls.has(input.image)) continue;
@@ -26,10 +30,10 @@ export function startPulls(
     previous = pending.catch(() => undefined);
     pulls.set(input.image, pending);
   }
-  return pulls;
-}
-
-/** Waits for every pull to settle, so that nothing still runs when the hook exits. */
-export async function settlePulls(pulls: ImagePulls): Promise<void> {
-  await Promise.allSettled(pulls.values());
+  return {
+    of: (image) => pulls.get(image) ?? Promise.reject(new Error(`no pull of ${image} was started`)),
+    settled: async () => {
+      await Promise.allSettled(pulls.values());
+    },
+  };
 }

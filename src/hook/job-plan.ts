@@ -1,15 +1,15 @@
 // Turns prepare_job's input into what will be created, before anything is: options are parsed and
 // aliases chosen here, so bad input fails with one line and leaves nothing behind.
-import { randomBytes } from 'node:crypto';
 import { networkAliasesIn, parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
-import type { HookContainer, PrepareJobArgs } from '../protocol/hook-types';
-import type { HookContext } from './context';
-import { serviceAliases } from './service-aliases';
+import { jobContainerPrefix, jobNetworkName, newJobId } from '../docker/own-names';
+import type { JobContainer, PrepareJobArgs } from '../protocol/hook-types';
+import type { ContainerRole } from './container-ref';
+import { serviceAliases, type ServiceAliasRule } from './service-aliases';
 
 export interface PlannedContainer {
-  role: 'job' | 'service';
-  input: HookContainer & { image: string };
+  role: ContainerRole;
+  input: JobContainer;
   name: string;
   /** The alias we give a service; null for the job container. */
   alias: string | null;
@@ -31,15 +31,21 @@ export interface JobPlan {
   containers: PlannedContainer[];
 }
 
-export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
-  const jobId = randomBytes(8).toString('hex');
-  const prefix = `dockhand-${context.runnerId.slice(0, 8)}-${jobId.slice(0, 8)}`;
-  const services = args.services as Array<HookContainer & { image: string }>;
+/** What names a job's containers: this runner, and the alias rules (null: the service-aliases feature is off). */
+export interface JobNaming {
+  runnerId: string;
+  aliasRules: ServiceAliasRule[] | null;
+}
+
+export function planJob(args: PrepareJobArgs, naming: JobNaming): JobPlan {
+  const jobId = newJobId();
+  const prefix = jobContainerPrefix(naming.runnerId, jobId);
+  const { services } = args;
   const contextNames = services.map((service) => service.contextName || undefined);
-  const aliases = context.config.features['service-aliases']
+  const aliases = naming.aliasRules
     ? serviceAliases(
         services.map((s) => s.image),
-        context.config.serviceAliases,
+        naming.aliasRules,
         contextNames,
       )
     : contextNames.map((name) => name ?? '');
@@ -49,7 +55,7 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
     checkContainerSyntax(args.container, 'args.container');
     job = {
       role: 'job',
-      input: args.container as HookContainer & { image: string },
+      input: args.container,
       name: `${prefix}-job`,
       alias: null,
       optionAliases: [],
@@ -72,5 +78,5 @@ export function planJob(context: HookContext, args: PrepareJobArgs): JobPlan {
     });
   });
   if (job) containers.push(job);
-  return { jobId, network: `github_network_${randomBytes(16).toString('hex')}`, containers };
+  return { jobId, network: jobNetworkName(), containers };
 }

@@ -3,15 +3,11 @@
 import path from 'node:path';
 import { DockerCli } from '../docker/docker-cli';
 import { EngineApi, type OutputSink } from '../docker/engine-api';
+import { containerEngineOf } from '../docker/engine-objects';
 import { engineConnectionOf } from '../docker/engine-endpoint';
 import { attributePrivateDirs, sweepStalePrivateDirs } from '../docker/private-dir';
 import { parseHookInput } from '../protocol/hook-input';
-import type {
-  HookInput,
-  PrepareJobArgs,
-  RunContainerStepArgs,
-  RunScriptStepArgs,
-} from '../protocol/hook-types';
+import type { HookInput } from '../protocol/hook-types';
 import { checkResponseFile, writeHookResponse } from '../protocol/hook-response';
 import { createJobLog, formatWorkflowCommand, type LogSink } from '../protocol/job-log';
 import { VERSION } from '../protocol/version';
@@ -36,12 +32,12 @@ export interface HookProcess {
 async function dispatch(context: HookContext, input: HookInput, state: HookState | null): Promise<object> {
   switch (input.command) {
     case 'prepare_job':
-      return prepareJob(context, input.args as PrepareJobArgs);
+      return prepareJob(context, input.args);
     case 'run_script_step':
-      await runScriptStep(context, input.args as RunScriptStepArgs, state);
+      await runScriptStep(context, input.args, state);
       return {};
     case 'run_container_step':
-      await runContainerStep(context, input.args as RunContainerStepArgs, state);
+      await runContainerStep(context, input.args, state);
       return {};
     case 'cleanup_job':
       await cleanupJob(context, state);
@@ -76,10 +72,12 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
       if (first) log.info(config.featuresReason);
       else log.debug(config.featuresReason);
     }
-    const engine = new EngineApi(
-      engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
-      log,
-      state?.apiVersion,
+    const engine = containerEngineOf(
+      new EngineApi(
+        engineConnectionOf(config.engineEndpoint, config.dockerPath, config.cliEnv),
+        log,
+        state?.apiVersion,
+      ),
     );
     const context = { config, docker, engine, log, runnerId, stepOutput: io.stepOutput };
     const response = await dispatch(context, input, state);

@@ -1,41 +1,66 @@
 // prepare_job: pull every image at once while pruning this runner's leftovers and creating the job
 // network; create and start each container as soon as its image is there; wait for health checks, detect
 // Alpine, and answer the runner. Anything created before a failure is removed before the error goes up.
-import type { ContainerSpec } from '../docker/args';
 import { createArgs, networkCreateArgs } from '../docker/args';
-import { execCaptured, startContainer } from '../docker/engine-objects';
+import { execCaptured, type ContainerEngine } from '../docker/engine-objects';
 import { envValue, isAlpineOsRelease, type ContainerFacts } from '../docker/inspect';
+import { JOB_LABEL, labelFilter, ownLabels, RUNNER_LABEL } from '../docker/own-names';
 import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types';
-import { withActionsDefaults, withContainerEnv } from './container-env';
-import { forEachMaybeParallel, type HookContext } from './context';
-import { waitForHealthy } from './health';
-import { settlePulls, startPulls, type ImagePulls } from './image-pulls';
+import type { JobLog } from '../protocol/job-log';
+import { containerSpec, withInputEnv } from './container-spec';
+import { forEachMaybeParallel, serviceLogSource, type HookContext } from './context';
+import { waitForHealthy, type HealthWait, type WatchedContainer } from './health';
+import { startPulls, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
-import { labelsFor, signState } from './state';
+import { fetchServiceLogs, printServiceLogs } from './service-logs';
+import { signState } from './state';
 import { removeStateKeys } from './state-key';
 import { messageOf } from '../protocol/errors';
 
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export async function prepareJob(context: HookContext, args: PrepareJobArgs): Promise<PrepareJobResponse> {
-  const plan = planJob(context, args);
-  const { log } = context;
+  const plan = planJob(args, {
+    runnerId: context.runnerId,
+    aliasRules: context.config.features['service-aliases'] ? context.config.serviceAliases : null,
+  });
+  const { log, engine } = context;
   // Pulls create nothing to roll back, so they start first and run while the rest is set up.
   const pulls = startPulls(context, plan.containers);
-  // Rollback removes by these ids as well as by label: what create returned is removed whatever its labels.
+  return withRollback(engine, log, plan.jobId, async (created) => {
+    try {
+      await log.group('Removing leftovers of earlier jobs of this runner', async () => {
+        // A runner runs one job at a time: no earlier job's state may verify from now on.
+        removeStateKeys(context.config.privateBase, context.runnerId);
+        await removeLabelled(engine, labelFilter(RUNNER_LABEL, context.runnerId), { images: false });
+      });
+      return await log.group('Starting job containers', () => startJob(context, plan, pulls, created));
+    } finally {
+      // Nothing still pulls when the rollback starts, nor when the hook exits.
+      await pulls.settled();
+    }
+  });
+}
+
+/**
+ * Runs `work`, which adds the id of each container it creates to `created`; when it fails, removes what
+ * carries the job's label and what was created (whatever its labels), then rethrows its error. A
+ * rollback that fails is a warning: cleanup_job retries by label.
+ */
+export async function withRollback<T>(
+  engine: ContainerEngine,
+  log: JobLog,
+  jobId: string,
+  work: (created: string[]) => Promise<T>,
+): Promise<T> {
+  // Removed by id as well as by label: what create returned is removed whatever its labels.
   const created: string[] = [];
   try {
-    await log.group('Removing leftovers of earlier jobs of this runner', async () => {
-      // A runner runs one job at a time: no earlier job's state may verify from now on.
-      removeStateKeys(context.config.privateBase, context.runnerId);
-      await removeLabelled(context, `dockhand.runner=${context.runnerId}`, { images: false });
-    });
-    return await log.group('Starting job containers', () => startJob(context, plan, pulls, created));
+    return await work(created);
   } catch (error) {
-    await settlePulls(pulls);
     log.debug('prepare_job failed: removing the containers and network it created');
-    await removeLabelled(context, `dockhand.job=${plan.jobId}`, {
+    await removeLabelled(engine, labelFilter(JOB_LABEL, jobId), {
       images: false,
       createdIds: created,
     }).catch((cleanupError: unknown) =>
@@ -45,88 +70,97 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
   }
 }
 
+/** A container of the plan, created and started. */
+type StartedContainer = PlannedContainer & { id: string };
+
 async function startJob(
   context: HookContext,
   plan: JobPlan,
   pulls: ImagePulls,
   created: string[],
 ): Promise<PrepareJobResponse> {
-  const { docker, config } = context;
-  const labels = labelsFor(context.runnerId, plan.jobId);
+  const { docker, config, engine } = context;
+  const labels = ownLabels(context.runnerId, plan.jobId);
   await docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver));
   const pullSeconds = new Map<string, number>();
   // Each service starts as soon as its image is pulled, so that it can get ready (a database initialising)
   // early; dockerd starts containers mostly one at a time, so the job container, which has nothing to get
   // ready, waits for the services' starts rather than delaying one of them.
   const { containers } = plan;
-  const servicesStarted = countdown(containers.length - (containers.at(-1)?.role === 'job' ? 1 : 0));
-  const ids = await forEachMaybeParallel(context, containers, async (container) => {
-    try {
-      pullSeconds.set(container.input.image, await (pulls.get(container.input.image) as Promise<number>));
-      const id = await createContainer(context, plan, container);
-      created.push(id);
-      if (container.role === 'job') await servicesStarted.done;
-      await startContainer(context.engine, id);
-      return id;
-    } finally {
-      if (container.role === 'service') servicesStarted.tick();
-    }
-  });
-  const services = containers.flatMap((container, index) =>
-    container.role === 'service'
-      ? [{ id: ids[index] as string, alias: container.alias ?? container.name, image: container.input.image }]
-      : [],
+  const servicesStarted = countdown(containers.filter((container) => container.role === 'service').length);
+  const started = await forEachMaybeParallel(
+    config.features.parallel,
+    containers,
+    async (container): Promise<StartedContainer> => {
+      try {
+        pullSeconds.set(container.input.image, await pulls.of(container.input.image));
+        const id = await createContainer(context, plan, container);
+        created.push(id);
+        if (container.role === 'job') await servicesStarted.done;
+        await engine.start(id);
+        return { ...container, id };
+      } finally {
+        if (container.role === 'service') servicesStarted.tick();
+      }
+    },
   );
-  const jobIndex = containers.findIndex((container) => container.role === 'job');
-  const jobId = jobIndex >= 0 ? (ids[jobIndex] as string) : null;
-  const jobWatch = jobId
-    ? [
-        {
-          id: jobId,
-          alias: 'job',
-          image: containers[jobIndex]?.input.image ?? '',
-          isJob: true,
-        },
-      ]
-    : [];
+  const watched = started.map(watchedOf);
+  const services = watched.filter((container) => container.role === 'service');
+  const job = watched.find((container) => container.role === 'job');
+  const health = healthWait(context);
   const [facts, isAlpine] = await Promise.all([
-    waitForHealthy(context, ids, [...services, ...jobWatch]),
-    jobId ? detectAlpine(context, jobId) : false,
+    waitForHealthy(health, watched),
+    job ? detectAlpine(engine, context.log, job.id) : false,
   ]);
   // A job container whose command ends at once can still be running at the first look, a few ms after its
   // start; one more look once the Alpine check has run in it catches it here rather than at the first step.
-  await waitForHealthy(
-    context,
-    jobWatch.map((watch) => watch.id),
-    jobWatch,
-  );
-  printContainers(context, containers, facts, pullSeconds);
-  const jobPath =
-    (jobId && envValue(facts.find((fact) => fact.id === jobId)?.env ?? [], 'PATH')) || DEFAULT_PATH;
+  if (job) await waitForHealthy(health, [job]);
+  printContainers(context.log, containers, facts, pullSeconds);
+  const factsOf = (id: string) => facts.find((fact) => fact.id === id);
+  const jobPath = (job && envValue(factsOf(job.id)?.env ?? [], 'PATH')) || DEFAULT_PATH;
   const state = signState(
     {
       version: 1,
       runnerId: context.runnerId,
       jobId: plan.jobId,
       network: plan.network,
-      container: jobId ? { id: jobId, path: jobPath } : null,
-      services,
-      apiVersion: await context.engine.version(),
+      container: job ? { id: job.id, path: jobPath } : null,
+      services: services.map(({ id, alias, image }) => ({ id, alias, image })),
+      apiVersion: await engine.version(),
     },
-    context.config.privateBase,
+    config.privateBase,
   );
-  const portsOf = (id: string) => facts.find((fact) => fact.id === id)?.ports ?? {};
   return {
     state,
     context: {
-      ...(jobId ? { container: { id: jobId, network: plan.network } } : {}),
+      ...(job ? { container: { id: job.id, network: plan.network } } : {}),
       services: services.map((service) => ({
         id: service.id,
         network: plan.network,
-        ports: portsOf(service.id),
+        ports: factsOf(service.id)?.ports ?? {},
       })),
     },
-    ...(jobId ? { isAlpine } : {}),
+    ...(job ? { isAlpine } : {}),
+  };
+}
+
+function watchedOf(container: StartedContainer): WatchedContainer {
+  return {
+    id: container.id,
+    role: container.role,
+    alias: container.role === 'job' ? 'job' : (container.alias ?? container.name),
+    image: container.input.image,
+  };
+}
+
+function healthWait(context: HookContext): HealthWait {
+  return {
+    engine: context.engine,
+    log: context.log,
+    timeoutMs: context.config.healthTimeoutMs,
+    checkEarly: context.config.features['early-health-checks'],
+    printLogs: (container) =>
+      printServiceLogs(context.log, [container], fetchServiceLogs(serviceLogSource(context), [container])),
   };
 }
 
@@ -136,22 +170,18 @@ async function createContainer(
   container: PlannedContainer,
 ): Promise<string> {
   const { input } = container;
-  const isJob = container.role === 'job';
-  return withContainerEnv(context, withActionsDefaults(input.environmentVariables), async (cliEnv) => {
-    const spec: ContainerSpec = {
-      name: container.name,
-      image: input.image,
-      labels: labelsFor(context.runnerId, plan.jobId),
-      network: plan.network,
-      networkAliases: container.alias ? [container.alias] : [],
-      workdir: input.workingDirectory,
-      // The job container only has to stay alive for the steps exec'd into it.
-      entrypoint: isJob ? 'tail' : input.entryPoint,
-      command: container.command,
-      ports: input.portMappings,
-      mounts: [...input.systemMountVolumes, ...input.userMountVolumes],
-      options: container.options,
-    };
+  const spec = containerSpec(input, {
+    name: container.name,
+    image: input.image,
+    labels: ownLabels(context.runnerId, plan.jobId),
+    network: plan.network,
+    networkAliases: container.alias ? [container.alias] : [],
+    // The job container only has to stay alive for the steps exec'd into it.
+    ...(container.role === 'job' ? { entrypoint: 'tail' } : {}),
+    command: container.command,
+    options: container.options,
+  });
+  return withInputEnv(context.config, input, async (cliEnv) => {
     const { stdout } = await context.docker.ok(createArgs(spec), { env: cliEnv });
     return stdout.trim();
   });
@@ -160,21 +190,25 @@ async function createContainer(
 /** os-release is a few hundred bytes; the image decides what is really there (/dev/zero, a FIFO). */
 const OS_RELEASE_BOUNDS = { maxBytes: 8192, timeoutMs: 10_000 };
 
-async function detectAlpine(context: HookContext, id: string): Promise<boolean> {
+async function detectAlpine(
+  engine: Pick<ContainerEngine, 'exec'>,
+  log: JobLog,
+  id: string,
+): Promise<boolean> {
   // A job container that is not running cannot be asked; the health wait beside this reports it, logs and
   // all. Anything odd is "not Alpine", as for the runner, whose own check finds no `ID=...alpine` line.
   try {
     const command = ['head', '-c', String(OS_RELEASE_BOUNDS.maxBytes), '/etc/os-release'];
-    const result = await execCaptured(context.engine, id, command, OS_RELEASE_BOUNDS);
+    const result = await execCaptured(engine, id, command, OS_RELEASE_BOUNDS);
     return result.exitCode === 0 && isAlpineOsRelease(result.output);
   } catch (error) {
-    context.log.debug(`taking the job container as not Alpine: ${messageOf(error)}`);
+    log.debug(`taking the job container as not Alpine: ${messageOf(error)}`);
     return false;
   }
 }
 
 function printContainers(
-  context: HookContext,
+  log: JobLog,
   containers: PlannedContainer[],
   facts: ContainerFacts[],
   pullSeconds: Map<string, number>,
@@ -185,15 +219,13 @@ function printContainers(
     const names = namesOf(container);
     const what = container.role === 'job' ? 'job container' : `service ${names.join(', ') || container.name}`;
     const pulled = pullSeconds.get(container.input.image)?.toFixed(1) ?? '?';
-    context.log.info(
+    log.info(
       `${what}: ${container.input.image}${ports.length ? `, ports ${ports.join(' ')}` : ''}, pulled in ${pulled} s`,
     );
   });
   const reachable = [...new Set(containers.flatMap(namesOf))];
   if (reachable.length)
-    context.log.info(
-      `Services are reachable from the job container and each other as: ${reachable.join(', ')}`,
-    );
+    log.info(`Services are reachable from the job container and each other as: ${reachable.join(', ')}`);
 }
 
 /** A container's network aliases, each once (options may repeat the alias the hook gives). */

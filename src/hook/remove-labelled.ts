@@ -1,13 +1,6 @@
 // Removes what carries one of our labels: containers, networks, and built images when asked. Working from
 // labels, not only from state, makes prune, rollback and cleanup work after partial failures.
-import {
-  attachedContainerIds,
-  disconnectContainer,
-  idsByLabel,
-  removeObject,
-  type ObjectKind,
-} from '../docker/engine-objects';
-import type { HookContext } from './context';
+import type { ContainerEngine, ObjectKind } from '../docker/engine-objects';
 import { messageOf } from '../protocol/errors';
 
 export interface RemoveOptions {
@@ -19,45 +12,44 @@ export interface RemoveOptions {
 }
 
 export async function removeLabelled(
-  context: HookContext,
+  engine: ContainerEngine,
   label: string,
   options: RemoveOptions,
 ): Promise<void> {
-  const { engine } = context;
   const [listedContainers, networks] = await Promise.all([
-    idsByLabel(engine, 'container', label),
-    idsByLabel(engine, 'network', label),
+    engine.idsByLabel('container', label),
+    engine.idsByLabel('network', label),
   ]);
   const ready = (id: string) => options.notBefore?.get(id);
   // A network can only go once nothing is attached to it. Taking the containers off it first lets it go
   // while they are being removed rather than after them (~0.13 s of a ~0.73 s cleanup on the stack); each
   // container is removed once it is off (both at once, dockerd refuses one of the two).
-  const detached = new Map(networks.map((network) => [network, detachAll(context, network, ready)]));
+  const detached = new Map(networks.map((network) => [network, detachAll(engine, network, ready)]));
   // What carries the label, by the full ids dockerd lists, and what this call created: never an id from
   // the job's state, which could name another runner's container, or name one of ours twice.
   const containerIds = [...new Set([...listedContainers, ...(options.createdIds ?? [])])];
   const containersGone = removeAll('container', containerIds, async (id) => {
     await ready(id);
     await Promise.allSettled(detached.values());
-    await removeObject(engine, 'container', id);
+    await engine.remove('container', id);
   });
   const networksGone = removeAll('network', networks, async (network) => {
     const off = await succeeded(detached.get(network));
-    if (off && (await succeeded(removeObject(engine, 'network', network)))) return;
+    if (off && (await succeeded(engine.remove('network', network)))) return;
     // Not everything came off, or something was attached meanwhile: it goes after the containers.
     await containersGone.catch(() => undefined);
-    await removeObject(engine, 'network', network);
+    await engine.remove('network', network);
   });
   const imagesGone = options.images
-    ? Promise.all([idsByLabel(engine, 'image', label), containersGone]).then(([images]) =>
-        removeAll('image', images, (image) => removeObject(engine, 'image', image)),
+    ? Promise.all([engine.idsByLabel('image', label), containersGone]).then(([images]) =>
+        removeAll('image', images, (image) => engine.remove('image', image)),
       )
     : undefined;
   await Promise.all([containersGone, networksGone, imagesGone]);
   // Said done only when seen done: whatever still carries the label now is reported, not passed over.
   const [containersLeft, networksLeft] = await Promise.all([
-    idsByLabel(engine, 'container', label),
-    idsByLabel(engine, 'network', label),
+    engine.idsByLabel('container', label),
+    engine.idsByLabel('network', label),
   ]);
   const left = [
     ...containersLeft.map((id) => `container ${id}`),
@@ -74,15 +66,15 @@ const succeeded = (promise: Promise<unknown> | undefined): Promise<boolean> =>
 
 /** Takes every container off a network, each once it is ready to go; rejects if any could not be. */
 async function detachAll(
-  context: HookContext,
+  engine: ContainerEngine,
   network: string,
   ready: (id: string) => Promise<unknown> | undefined,
 ): Promise<void> {
-  const attached = await attachedContainerIds(context.engine, network);
+  const attached = await engine.attachedContainerIds(network);
   await Promise.all(
     attached.map(async (container) => {
       await ready(container);
-      await disconnectContainer(context.engine, network, container);
+      await engine.disconnect(network, container);
     }),
   );
 }

@@ -1,16 +1,15 @@
 // run_container_step: a Docker action, from an image (pulled with the credentials that apply) or from a
 // Dockerfile (built from its folder), run once with output streamed, on the job network if there is one.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { buildArgs, runArgs, type ContainerSpec } from '../docker/args';
+import { buildArgs, runArgs } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
-import { removeObject } from '../docker/engine-objects';
 import { checkContainerSyntax } from '../docker/input-syntax';
+import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names';
 import { pullOrUseLocal } from '../docker/pull';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
-import { withActionsDefaults, withContainerEnv } from './container-env';
+import { containerSpec, withInputEnv } from './container-spec';
 import { pullRequest, type HookContext } from './context';
-import { labelsFor, type HookState } from './state';
+import type { HookState } from './state';
 import { runStepProcess } from './step-process';
 
 export async function runContainerStep(
@@ -22,31 +21,30 @@ export async function runContainerStep(
   const options = parseCreateOptions(args.createOptions, 'args.createOptions');
   const command = retokenizeArgs(args.entryPointArgs, 'args.entryPointArgs');
   checkContainerSyntax(args, 'args');
-  const labels = labelsFor(context.runnerId, state?.jobId ?? null);
-  const image = args.image ?? (await buildImage(context, args.dockerfile as string, labels));
+  const labels = ownLabels(context.runnerId, state?.jobId ?? null);
+  const { dockerfile } = args;
+  const image = args.image ?? (dockerfile === null ? null : await buildImage(context, dockerfile, labels));
+  // The input schema already refused a step with neither; this says so to the type checker too.
+  if (image === null) throw new Error('run_container_step needs an image or a dockerfile');
   if (args.image) await pullOrUseLocal(pullRequest(context, args.image, args.registry));
   try {
-    await withContainerEnv(context, withActionsDefaults(args.environmentVariables), async (cliEnv) => {
-      const spec: ContainerSpec = {
-        name: `dockhand-${context.runnerId.slice(0, 8)}-step-${randomBytes(4).toString('hex')}`,
-        image,
-        labels,
-        network: state?.network ?? null,
-        networkAliases: [],
-        workdir: args.workingDirectory,
-        entrypoint: args.entryPoint,
-        command,
-        ports: args.portMappings,
-        mounts: [...args.systemMountVolumes, ...args.userMountVolumes],
-        options,
-      };
-      await runStepProcess(context, runArgs(spec), cliEnv);
+    const spec = containerSpec(args, {
+      name: stepContainerName(context.runnerId),
+      image,
+      labels,
+      network: state?.network ?? null,
+      networkAliases: [],
+      command,
+      options,
     });
+    await withInputEnv(context.config, args, (cliEnv) =>
+      runStepProcess(context.docker, runArgs(spec), cliEnv),
+    );
   } finally {
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
     // job, cleanup_job removes it by its label.
     if (!args.image && !state && context.config.features['remove-built-images']) {
-      await removeObject(context.engine, 'image', image);
+      await context.engine.remove('image', image);
     }
   }
 }
@@ -56,7 +54,7 @@ async function buildImage(
   dockerfile: string,
   labels: Record<string, string>,
 ): Promise<string> {
-  const tag = `dockhand-built/${context.runnerId.slice(0, 12)}:${randomBytes(6).toString('hex')}`;
+  const tag = builtImageTag(context.runnerId);
   const started = Date.now();
   // The build uses the host-side CLI env, so FROM images come through the same credential helpers.
   await context.log.group(`Building ${dockerfile}`, () =>

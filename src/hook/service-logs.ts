@@ -4,14 +4,17 @@
 // `::stop-commands::<random token>` and `::<token>::`. And a log is kept to its last
 // HOOK_SERVICE_LOG_MAX_MB while it streams in, saying what was left out: a service can log gigabytes.
 import { randomBytes } from 'node:crypto';
-import { inspectContainer } from '../docker/engine-objects';
-import type { HookContext } from './context';
+import type { ContainerEngine } from '../docker/engine-objects';
+import { RUNNER_LABEL } from '../docker/own-names';
+import type { JobLog } from '../protocol/job-log';
+import type { ContainerRef } from './container-ref';
 import { messageOf } from '../protocol/errors';
 
-export interface LoggedService {
-  id: string;
-  alias: string;
-  image: string;
+/** Where logs are read: this runner's containers, each to its last `maxBytes`. */
+export interface ServiceLogSource {
+  engine: Pick<ContainerEngine, 'inspect' | 'logs'>;
+  runnerId: string;
+  maxBytes: number;
 }
 
 export interface ServiceLog {
@@ -25,19 +28,19 @@ export interface ServiceLog {
  * Looks at each service and starts reading its logs; only a container carrying this runner's label is
  * read (the ids come from the job's state). Resolves once each was looked at, not when the logs are read.
  */
-export function fetchServiceLogs(context: HookContext, services: LoggedService[]): Promise<ServiceLog[]> {
+export function fetchServiceLogs(source: ServiceLogSource, services: ContainerRef[]): Promise<ServiceLog[]> {
   // A service already gone has no logs to show, which must not stop the others' or the cleanup.
   return Promise.all(
     services.map(async (service): Promise<ServiceLog> => {
       try {
-        const container = await inspectContainer(context.engine, service.id);
-        if (container.labels['dockhand.runner'] !== context.runnerId)
+        const container = await source.engine.inspect(service.id);
+        if (container.labels[RUNNER_LABEL] !== source.runnerId)
           return {
             id: null,
             text: Promise.resolve(`(not shown: ${service.id} is not a container of this runner)`),
           };
-        const tail = logTail(context.config.serviceLogMaxBytes);
-        const text = context.engine.logs(container.id, container.tty, tail.push).then(tail.text, noLogs);
+        const tail = logTail(source.maxBytes);
+        const text = source.engine.logs(container.id, container.tty, tail.push).then(tail.text, noLogs);
         return { id: container.id, text };
       } catch (error) {
         return { id: null, text: Promise.resolve(noLogs(error)) };
@@ -50,18 +53,18 @@ const noLogs = (error: unknown) => `(no logs: ${messageOf(error)})`;
 
 /** Prints the logs in the services' order once all are read, so groups never interleave. */
 export async function printServiceLogs(
-  context: HookContext,
-  services: LoggedService[],
-  logs: Promise<ServiceLog[]> = fetchServiceLogs(context, services),
+  log: JobLog,
+  services: ContainerRef[],
+  logs: Promise<ServiceLog[]>,
 ): Promise<void> {
   const texts = await Promise.all((await logs).map((log) => log.text));
   for (const [index, service] of services.entries()) {
-    await context.log.group(`Service ${service.alias} (${service.image}) logs`, async () => {
+    await log.group(`Service ${service.alias} (${service.image}) logs`, async () => {
       // Unguessable, and new for each log: the service cannot end the pause itself.
       const token = randomBytes(16).toString('hex');
-      context.log.info(`::stop-commands::${token}`);
-      context.log.info(texts[index]?.trimEnd() || '(no output)');
-      context.log.info(`::${token}::`);
+      log.info(`::stop-commands::${token}`);
+      log.info(texts[index]?.trimEnd() || '(no output)');
+      log.info(`::${token}::`);
     });
   }
 }
@@ -76,8 +79,12 @@ export function logTail(maxBytes: number): { push: (chunk: Buffer) => void; text
     push: (chunk) => {
       chunks.push(chunk);
       kept += chunk.length;
-      while (chunks.length > 1 && kept - (chunks[0] as Buffer).length >= maxBytes) {
-        const first = chunks.shift() as Buffer;
+      for (
+        let first = chunks[0];
+        first && chunks.length > 1 && kept - first.length >= maxBytes;
+        first = chunks[0]
+      ) {
+        chunks.shift();
         kept -= first.length;
         dropped += first.length;
         droppedWholeLines = first.at(-1) === 0x0a;

@@ -98,7 +98,3 @@ function verified(raw: unknown, trust: StateTrust): HookState {
     );
   return state;
 }
-
-export function labelsFor(runnerId: string, jobId: string | null): Record<string, string> {
-  return jobId ? { 'dockhand.runner': runnerId, 'dockhand.job': jobId } : { 'dockhand.runner': runnerId };
-}

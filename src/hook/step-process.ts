@@ -1,7 +1,7 @@
 // A container action's own `docker run`: output streamed live, no time limit (the runner has none), and a
 // non-zero exit is the step failing, not the hook: short message, the step's exit code (as for a script
 // step's exec, which throws the same error).
-import type { HookContext } from './context';
+import type { DockerCli } from '../docker/docker-cli';
 
 export class StepFailedError extends Error {
   override name = 'StepFailedError';
@@ -12,10 +12,10 @@ export class StepFailedError extends Error {
 }
 
 export async function runStepProcess(
-  context: HookContext,
+  docker: DockerCli,
   args: string[],
   cliEnv: Record<string, string>,
 ): Promise<void> {
-  const result = await context.docker.run(args, { env: cliEnv, inheritOutput: true, timeoutMs: null });
+  const result = await docker.run(args, { env: cliEnv, inheritOutput: true, timeoutMs: null });
   if (result.exitCode !== 0) throw new StepFailedError(result.exitCode);
 }

@@ -66,9 +66,11 @@ function parseStoreInput(input: string): Credentials {
   } catch (err) {
     throw new Error(`invalid credentials JSON on stdin: ${messageOf(err)}`, { cause: err });
   }
-  // Safe: values stay unknown, and `field` takes only strings.
-  const record = (parsed ?? {}) as Partial<Record<keyof Credentials, unknown>>;
-  const field = (name: keyof Credentials): string => (typeof record[name] === 'string' ? record[name] : '');
+  const field = (name: keyof Credentials): string => {
+    const value: unknown =
+      typeof parsed === 'object' && parsed !== null ? Reflect.get(parsed, name) : undefined;
+    return typeof value === 'string' ? value : '';
+  };
   const credentials = { ServerURL: field('ServerURL'), Username: field('Username'), Secret: field('Secret') };
   if (credentials.ServerURL === '') throw new Error('no credentials server URL');
   if (credentials.Username === '') throw new Error('no credentials username');

@@ -1,7 +1,8 @@
 // Validates what the runner writes on stdin, so that bad input fails with one line naming the field
 // before anything is created. Lists and maps the runner may send as null are normalised to empty ones.
+// The hook's input types (src/protocol/hook-types.ts) are these schemas' outputs.
 import * as v from 'valibot';
-import { HOOK_COMMANDS, type HookCommand, type HookInput } from './hook-types';
+import { HOOK_COMMANDS, type HookInput } from './hook-types';
 import { messageOf } from './errors';
 
 const text = v.string();
@@ -9,51 +10,84 @@ const optionalText = v.nullish(v.string(), null);
 const stringList = v.nullish(v.array(v.string()), () => []);
 const stringMap = v.nullish(v.record(v.string(), v.string()), () => ({}));
 
-const mount = v.object({
+export const mountSchema = v.object({
   userProvidedValue: optionalText,
   sourceVolumePath: optionalText,
   targetVolumePath: text,
   readOnly: v.nullish(v.boolean(), false),
 });
 
-const registry = v.nullish(
-  v.object({ username: optionalText, password: optionalText, serverUrl: optionalText }),
-  null,
-);
+export const registrySchema = v.object({
+  username: optionalText,
+  password: optionalText,
+  /** Registry host from the image, no scheme; "" for Docker Hub. */
+  serverUrl: optionalText,
+});
 
-const container = v.object({
+/** A container as the runner describes it: the job container, a service, or a container step. */
+export const containerSchema = v.object({
   image: optionalText,
   dockerfile: optionalText,
+  /** Split by the runner on single spaces, quotes left in: must be re-tokenized. */
   entryPointArgs: stringList,
   entryPoint: optionalText,
   workingDirectory: optionalText,
+  /** The workflow's `options:`, docker create flags that may contain quotes. */
   createOptions: optionalText,
-  registry,
+  registry: v.nullish(registrySchema, null),
   environmentVariables: stringMap,
+  /** The workflow's `ports:` as written: "5432:5432", "6379", "8080:80/udp". */
   portMappings: stringList,
-  systemMountVolumes: v.nullish(v.array(mount), () => []),
-  userMountVolumes: v.nullish(v.array(mount), () => []),
-  contextName: v.nullish(v.string(), null),
+  systemMountVolumes: v.nullish(v.array(mountSchema), () => []),
+  userMountVolumes: v.nullish(v.array(mountSchema), () => []),
+  /** Not sent by runner 2.336 (see shared/docs/runner-protocol.md); a service's YAML key if a future runner sends it. */
+  contextName: v.nullish(v.string()),
 });
 
-const argsByCommand = {
-  prepare_job: v.object({
-    container: v.nullish(v.object({ ...container.entries, image: text }), null),
-    services: v.nullish(v.array(v.object({ ...container.entries, image: text })), () => []),
-  }),
-  run_script_step: v.object({
-    entryPointArgs: stringList,
-    entryPoint: text,
-    environmentVariables: stringMap,
-    prependPath: v.nullish(v.union([v.array(v.string()), v.string()]), () => []),
-    workingDirectory: text,
-  }),
-  run_container_step: v.pipe(
-    container,
-    v.check((step) => Boolean(step.image || step.dockerfile), 'needs an image or a dockerfile'),
-  ),
-  cleanup_job: v.nullish(v.object({}), () => ({})),
-} as const;
+/** prepare_job's containers always name an image. */
+export const jobContainerSchema = v.object({ ...containerSchema.entries, image: text });
+
+export const prepareJobArgsSchema = v.object({
+  container: v.nullish(jobContainerSchema, null),
+  services: v.nullish(v.array(jobContainerSchema), () => []),
+});
+
+export const runScriptStepArgsSchema = v.object({
+  entryPointArgs: stringList,
+  entryPoint: text,
+  environmentVariables: stringMap,
+  /** Newest first; runners up to 2.293 sent a single string. */
+  prependPath: v.nullish(v.union([v.array(v.string()), v.string()]), () => []),
+  workingDirectory: text,
+});
+
+export const runContainerStepArgsSchema = v.pipe(
+  containerSchema,
+  v.check((step) => Boolean(step.image || step.dockerfile), 'needs an image or a dockerfile'),
+);
+
+export const cleanupJobArgsSchema = v.nullish(v.object({}), () => ({}));
+
+/** One runner call; `command` decides what `args` must be. */
+function callSchema<C extends string, A extends v.GenericSchema>(command: C, args: A) {
+  return v.object({
+    command: v.literal(command),
+    responseFile: text,
+    args,
+    state: v.optional(v.unknown()),
+  });
+}
+
+export const hookCallSchema = v.variant(
+  'command',
+  [
+    callSchema('prepare_job', prepareJobArgsSchema),
+    callSchema('run_script_step', runScriptStepArgsSchema),
+    callSchema('run_container_step', runContainerStepArgsSchema),
+    callSchema('cleanup_job', cleanupJobArgsSchema),
+  ],
+  `must be one of ${HOOK_COMMANDS.join(', ')}`,
+);
 
 export class HookInputError extends Error {
   override name = 'HookInputError';
@@ -70,34 +104,14 @@ export function parseHookInput(raw: string): HookInput {
       { cause: error },
     );
   }
-  const envelope = v.safeParse(
-    v.object({
-      command: v.picklist(HOOK_COMMANDS, `must be one of ${HOOK_COMMANDS.join(', ')}`),
-      responseFile: text,
-      args: v.unknown(),
-      state: v.optional(v.unknown()),
-    }),
-    json,
-  );
-  if (!envelope.success) throw inputError(envelope.issues);
-  const command: HookCommand = envelope.output.command;
-  const args = v.safeParse(argsByCommand[command], envelope.output.args);
-  if (!args.success) throw inputError(args.issues, 'args');
-  // Safe: args was checked against the schema of this very command; TypeScript cannot tie the two.
-  return {
-    ...envelope.output,
-    command,
-    args: args.output,
-    state: envelope.output.state ?? null,
-  } as HookInput;
+  const parsed = v.safeParse(hookCallSchema, json);
+  if (!parsed.success) throw inputError(parsed.issues);
+  return { ...parsed.output, state: parsed.output.state ?? null };
 }
 
-function inputError(
-  issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]],
-  prefix?: string,
-): HookInputError {
+function inputError(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): HookInputError {
   const issue = issues[0];
-  const path = [prefix, v.getDotPath(issue)].filter(Boolean).join('.') || 'input';
+  const path = v.getDotPath(issue) || 'input';
   const received = issue.received === 'undefined' ? 'it is missing' : `got ${issue.received}`;
   return new HookInputError(
     `invalid hook input: ${path} ${issue.message} (${received}); fix the runner input`,

@@ -1,6 +1,18 @@
 // The container-hook protocol as the runner really speaks it (runner 2.336; see
-// docs/runner-protocol.md). Shapes only: validation lives with the hook, checks of responses with
-// the replayer.
+// docs/runner-protocol.md). The input's types are what its schemas (hook-input.ts) let through;
+// checks of responses live with the replayer.
+import type * as v from 'valibot';
+import type {
+  cleanupJobArgsSchema,
+  containerSchema,
+  hookCallSchema,
+  jobContainerSchema,
+  mountSchema,
+  prepareJobArgsSchema,
+  registrySchema,
+  runContainerStepArgsSchema,
+  runScriptStepArgsSchema,
+} from './hook-input';
 
 export type HookCommand = 'prepare_job' | 'cleanup_job' | 'run_script_step' | 'run_container_step';
 
@@ -11,72 +23,26 @@ export const HOOK_COMMANDS: readonly HookCommand[] = [
   'run_container_step',
 ];
 
-export interface Mount {
-  userProvidedValue: string | null;
-  sourceVolumePath: string | null;
-  targetVolumePath: string;
-  readOnly: boolean;
-}
-
-export interface RegistryCredentials {
-  username: string | null;
-  password: string | null;
-  /** Registry host from the image, no scheme; "" for Docker Hub. */
-  serverUrl: string | null;
-}
-
+export type Mount = v.InferOutput<typeof mountSchema>;
+export type RegistryCredentials = v.InferOutput<typeof registrySchema>;
 /** A container as the runner describes it: the job container, a service, or a container step. */
-export interface HookContainer {
-  image: string | null;
-  dockerfile: string | null;
-  /** Split by the runner on single spaces, quotes left in: must be re-tokenized. */
-  entryPointArgs: string[];
-  entryPoint: string | null;
-  workingDirectory: string | null;
-  /** The workflow's `options:`, docker create flags that may contain quotes. */
-  createOptions: string | null;
-  registry: RegistryCredentials | null;
-  environmentVariables: Record<string, string>;
-  /** The workflow's `ports:` as written: "5432:5432", "6379", "8080:80/udp". */
-  portMappings: string[];
-  systemMountVolumes: Mount[];
-  userMountVolumes: Mount[];
-  /** Not sent by runner 2.336 (see above); a service's YAML key if a future runner sends it. */
-  contextName?: string | null;
-}
+export type HookContainer = v.InferOutput<typeof containerSchema>;
+/** The job container or a service: one with an image. */
+export type JobContainer = v.InferOutput<typeof jobContainerSchema>;
+export type PrepareJobArgs = v.InferOutput<typeof prepareJobArgsSchema>;
+export type RunScriptStepArgs = v.InferOutput<typeof runScriptStepArgsSchema>;
+export type RunContainerStepArgs = v.InferOutput<typeof runContainerStepArgsSchema>;
+export type CleanupJobArgs = v.InferOutput<typeof cleanupJobArgsSchema>;
 
-export interface PrepareJobArgs {
-  container: HookContainer | null;
-  services: HookContainer[];
-}
+/** One runner call, as validated: `command` decides the type of `args`. */
+type HookCall = v.InferOutput<typeof hookCallSchema>;
 
-export interface RunScriptStepArgs {
-  entryPointArgs: string[];
-  entryPoint: string;
-  environmentVariables: Record<string, string>;
-  /** Newest first; runners up to 2.293 sent a single string. */
-  prependPath: string[] | string;
-  workingDirectory: string;
-}
-
-export type RunContainerStepArgs = HookContainer;
-
-export type CleanupJobArgs = Record<string, never>;
-
-export interface HookArgsByCommand {
-  prepare_job: PrepareJobArgs;
-  run_script_step: RunScriptStepArgs;
-  run_container_step: RunContainerStepArgs;
-  cleanup_job: CleanupJobArgs;
-}
+export type HookArgsByCommand = { [Call in HookCall as Call['command']]: Call['args'] };
 
 /** What the runner writes on the hook's stdin, as one compact JSON line with nulls included. */
-export interface HookInput<C extends HookCommand = HookCommand> {
-  command: C;
-  responseFile: string;
-  args: HookArgsByCommand[C];
-  state: unknown;
-}
+export type HookInput<C extends HookCommand = HookCommand> = {
+  [K in C]: { command: K; responseFile: string; args: HookArgsByCommand[K]; state: unknown };
+}[C];
 
 export interface ContainerContext {
   id: string;

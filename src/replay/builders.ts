@@ -3,7 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { HookContainer, Mount, RegistryCredentials, RunScriptStepArgs } from '../protocol/hook-types';
+import type {
+  HookContainer,
+  JobContainer,
+  Mount,
+  RegistryCredentials,
+  RunScriptStepArgs,
+} from '../protocol/hook-types';
 import { namedRegistryOf } from '../protocol/image-reference';
 import type { JobLayout } from './layout';
 
@@ -46,7 +52,7 @@ function credentialsOf(spec: WorkflowContainer): RegistryCredentials | null {
   };
 }
 
-export function jobContainer(spec: WorkflowContainer, layout: JobLayout): HookContainer {
+export function jobContainer(spec: WorkflowContainer, layout: JobLayout): JobContainer {
   return {
     image: spec.image,
     dockerfile: null,
@@ -71,7 +77,7 @@ export function jobContainer(spec: WorkflowContainer, layout: JobLayout): HookCo
   };
 }
 
-export function serviceContainer(spec: WorkflowContainer): HookContainer {
+export function serviceContainer(spec: WorkflowContainer): JobContainer {
   return {
     image: spec.image,
     dockerfile: null,

@@ -6,7 +6,7 @@ import { existsSync, linkSync, readFileSync, statSync, rmSync, symlinkSync, writ
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineApi } from '../../src/docker/engine-api';
-import { removeObject } from '../../src/docker/engine-objects';
+import { containerEngineOf } from '../../src/docker/engine-objects';
 import { createJobLog } from '../../src/protocol/job-log';
 import { jobContainer, replayJob, serviceContainer } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
@@ -186,9 +186,11 @@ describe('hook, a state forged through the response file', () => {
 
 describe('hook, removing what is already being removed', () => {
   it('counts a container whose removal is under way as removed', async () => {
-    const engine = new EngineApi(
-      { socketPath: '/var/run/docker.sock', describe: 'the stack dockerd' },
-      createJobLog({ write: () => true }, false),
+    const engine = containerEngineOf(
+      new EngineApi(
+        { socketPath: '/var/run/docker.sock', describe: 'the stack dockerd' },
+        createJobLog({ write: () => true }, false),
+      ),
     );
     const id = docker(
       'run',
@@ -201,8 +203,8 @@ describe('hook, removing what is already being removed', () => {
     );
     // Two removals at once: dockerd answers the second 409 while the first is under way, or 404 after it.
     const removals = await Promise.allSettled([
-      removeObject(engine, 'container', id),
-      removeObject(engine, 'container', id),
+      engine.remove('container', id),
+      engine.remove('container', id),
     ]);
     expect(removals.map((removal) => removal.status)).toEqual(['fulfilled', 'fulfilled']);
     expect(containersLabelled('dockhand.test=removal')).toEqual([]);

@@ -1,5 +1,6 @@
 // The HTTP/1.0 exchange against a scripted unix-socket peer, for what a real daemon will not do on demand
 // (split heads, closing early, not being there). Talking to the real daemon is tested end to end.
+import { getEventListeners } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,5 +94,27 @@ describe('engine HTTP exchange', () => {
       ),
     ).rejects.toThrow(error);
     daemon.close();
+  });
+
+  it('leaves no listener on a signal shared by many requests (the health wait shares one)', async () => {
+    const daemon = await peer(['HTTP/1.1 200 OK\r\n\r\n{}']);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', onWarning);
+    const shared = new AbortController();
+    try {
+      for (let request = 0; request < 12; request++)
+        await exchange(
+          { socketPath: daemon.socketPath, describe: 'test' },
+          { method: 'GET', path: '/', timeoutMs: 5000, signal: shared.signal },
+        );
+      // Warnings are emitted on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+      daemon.close();
+    }
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 });
