@@ -21,6 +21,17 @@ export interface FileChange {
   display: 'lines' | 'summary' | readonly string[];
 }
 
+/** The docker config's change, install's or uninstall's: 0600 and private, as docker keeps it. */
+export function dockerConfigChange(
+  file: string,
+  before: string | null,
+  after: string | null,
+  kept: FileState | null,
+  display: readonly string[],
+): FileChange {
+  return { path: file, before, after, mode: 0o600, private: true, kept, display };
+}
+
 /** Keeps only the changes that change something. */
 export function effective(changes: FileChange[]): FileChange[] {
   return changes.filter((change) => change.before !== change.after);

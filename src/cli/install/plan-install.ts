@@ -20,7 +20,7 @@ import {
 } from '../env-file';
 import type { RegistryHelper } from '../registries';
 import type { RunnerLayout } from '../runner-folder';
-import { effective, type FileChange } from './changes';
+import { dockerConfigChange, effective, type FileChange } from './changes';
 import type { FileState } from './files';
 import { backupOf, BUNDLES, ENV_KEYS, formatManifest, sha256, type Manifest } from './manifest';
 
@@ -229,15 +229,13 @@ export function planInstall(request: InstallRequest, state: InstallState): FileC
           },
         ]
       : []),
-    {
-      path: configFile,
-      before: configText,
-      after: configAfter,
-      mode: 0o600,
-      private: true,
-      kept: state.dockerConfig,
-      display: describeCredHelperChanges(config, merged),
-    },
+    dockerConfigChange(
+      configFile,
+      configText,
+      configAfter,
+      state.dockerConfig,
+      describeCredHelperChanges(config, merged),
+    ),
     {
       path: request.layout.envFile,
       before: envText,

@@ -8,7 +8,7 @@ import {
 } from '../docker-config';
 import { describeEnvChanges, formatEnvLines, lineEndingOf, parseEnvText, setEnvLine } from '../env-file';
 import type { RunnerLayout } from '../runner-folder';
-import { effective, type FileChange } from './changes';
+import { dockerConfigChange, effective, type FileChange } from './changes';
 import type { FileState } from './files';
 import { BUNDLES, ENV_KEYS, sha256, type Manifest } from './manifest';
 import { backupOf } from './manifest';
@@ -84,15 +84,7 @@ export function planUninstall(layout: RunnerLayout, state: UninstallState): File
       kept: state.env,
       display: describeEnvChanges(parseEnvText(envText ?? ''), parseEnvText(envAfter ?? ''), ENV_KEYS),
     },
-    {
-      path: configFile,
-      before: configText,
-      after: configAfter,
-      mode: 0o600,
-      private: true,
-      kept: state.dockerConfig,
-      display: configLines,
-    },
+    dockerConfigChange(configFile, configText, configAfter, state.dockerConfig, configLines),
     ...(recorded.backup ? [remove(backupOf(recorded.dir), state.backup)] : []),
     remove(paths.launcher),
     ...state.manifest.bundles.map((name) => remove(paths.bundle(name))),
