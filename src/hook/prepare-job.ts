@@ -88,10 +88,12 @@ async function startJob(
         },
       ]
     : [];
-  const [facts, isAlpine] = await Promise.all([
-    waitForHealthy(context, ids, [...services, ...jobWatch]),
-    jobId ? detectAlpine(context, jobId) : false,
-  ]);
+  const [facts, isAlpine] = await context.events.timed('health', () =>
+    Promise.all([
+      waitForHealthy(context, ids, [...services, ...jobWatch]),
+      jobId ? detectAlpine(context, jobId) : false,
+    ]),
+  );
   // A job container whose command ends at once can still be running at the first look, a few ms after its
   // start; one more look once the Alpine check has run in it catches it here rather than at the first step.
   await waitForHealthy(

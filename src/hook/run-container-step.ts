@@ -6,10 +6,10 @@ import { buildArgs, runArgs, type ContainerSpec } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { removeObject } from '../docker/engine-objects';
 import { checkContainerSyntax } from '../docker/input-syntax';
-import { pullOrUseLocal } from '../docker/pull';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { withActionsDefaults, withContainerEnv } from './container-env';
-import { pullRequest, type HookContext } from './context';
+import type { HookContext } from './context';
+import { getImage } from './image-pulls';
 import { labelsFor, type HookState } from './state';
 import { runStepProcess } from './step-process';
 
@@ -24,7 +24,8 @@ export async function runContainerStep(
   checkContainerSyntax(args, 'args');
   const labels = labelsFor(context.runnerId, state?.jobId ?? null);
   const image = args.image ?? (await buildImage(context, args.dockerfile as string, labels));
-  if (args.image) await pullOrUseLocal(pullRequest(context, args.image, args.registry));
+  if (args.image)
+    await context.events.timed('pulls', () => getImage(context, args.image as string, args.registry));
   try {
     await withContainerEnv(context, withActionsDefaults(args.environmentVariables), async (cliEnv) => {
       const spec: ContainerSpec = {

@@ -4,6 +4,7 @@ import { DockerCli } from '../../../src/docker/docker-cli';
 import { EngineApi } from '../../../src/docker/engine-api';
 import { hookConfigFromEnv } from '../../../src/hook/config';
 import type { HookContext } from '../../../src/hook/context';
+import { HookEvents } from '../../../src/hook/events';
 import { planJob } from '../../../src/hook/job-plan';
 import { createJobLog } from '../../../src/protocol/job-log';
 import type { HookContainer } from '../../../src/protocol/hook-types';
@@ -22,6 +23,7 @@ function contextWith(env: Record<string, string> = {}): HookContext {
     engine: new EngineApi({ socketPath: '/nonexistent/docker.sock', describe: 'none' }, log),
     stepOutput: { stdout: () => undefined, stderr: () => undefined },
     runnerId: 'abcdef0123456789',
+    events: new HookEvents('prepare_job'),
   };
 }
 
