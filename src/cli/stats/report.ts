@@ -113,13 +113,15 @@ export function formatStats(stats: FleetStats, skipped: number): string[] {
     '',
     `images found on the host (pull policy, digest): ${share('host')}; from a mirror: ${share('mirror')}; from their registry: ${share('origin')}`,
     '',
-    ...formatTable(
-      ['failure', 'count'],
-      [...stats.failuresByCause.entries()]
-        .sort((a, b) => b[1] - a[1])
-        .map(([cause, n]) => [printable(cause), String(n)]),
-      new Set([1]),
-    ),
+    ...(stats.failuresByCause.size === 0
+      ? ['no failures']
+      : formatTable(
+          ['failure', 'count'],
+          [...stats.failuresByCause.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .map(([cause, n]) => [printable(cause), String(n)]),
+          new Set([1]),
+        )),
     '',
     ...formatTable(['phase', 'calls', 'p50 s', 'p95 s'], timingRows(stats.phases, 10), numbers),
   ];
