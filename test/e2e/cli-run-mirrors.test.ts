@@ -2,7 +2,6 @@
 // as a service and `docker://busybox:<tag>` as a step, with Docker Hub unreachable, runs through the
 // mirror (ecr-login authenticating), the second run finds both on the host with HOOK_PULL_POLICY=missing,
 // and `dockhand stats` reads the events both runs left.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { ecrApiEnv } from '../support/ecr-runner';
 import { useEcrEmulator } from '../support/ecr-emulator-fixture';
 import { distDir } from '../support/stack';
 import { makeTempDir, removeTempDirs } from '../support/temp';
+import { runCliAsync } from './cli-support';
 import { ecr, stack } from './hook-support';
 import { pushAs, removeLater, removeTags, uniqueTag } from './pull-support';
 
@@ -21,21 +21,8 @@ afterAll(() => {
 
 const ecrHost = stack.registries.ecrUsEast1;
 
-/** Async: the ECR emulator answers from this test process, which must not block on the child. */
-function dockhand(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], { env, timeout: 240_000 });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** Async: the ECR emulator answers from this test process, which must not block on the CLI. */
+const dockhand = (args: string[], env: Record<string, string>) => runCliAsync(args, env);
 
 describe('dockhand run, Docker Hub images through a mirror', () => {
   it('runs the job from the mirror, then from the host, and stats tells which', async () => {

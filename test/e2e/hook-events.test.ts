@@ -1,12 +1,12 @@
 // HOOK_EVENTS_FILE on the stack: each hook call appends one JSON line (phases, and per image where it came
 // from), never a secret; a link put in the file's place is refused, not written through; `dockhand stats`
 // reads what the hook wrote.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { replayJob } from '../../src/replay';
-import { distDir, loadSecrets } from '../support/stack';
+import { loadSecrets } from '../support/stack';
+import { runCli } from './cli-support';
 import { makeTempDir, removeTempDirs } from '../support/temp';
 import { ecr, plain, stack, testRunner, type TestRunner } from './hook-support';
 
@@ -16,9 +16,7 @@ afterAll(removeTempDirs);
 
 const secrets = loadSecrets(stack);
 
-function dockhand(...args: string[]) {
-  return spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], { encoding: 'utf8' });
-}
+const dockhand = (...args: string[]) => runCli(args);
 
 describe('hook, events file', () => {
   it('appends one line per hook call, with each image and where it came from, and no secret', async () => {
