@@ -12,6 +12,7 @@ import { loginArgs, pullArgs } from './args';
 import type { DockerCli } from './docker-cli';
 import { authSourceFor, readDockerConfig, type RegistryAuthSource } from './docker-config';
 import { withPrivateDir } from './private-dir';
+import { fullRepositoryOf } from './reference';
 import {
   canonicalRegistry,
   isDigestOnly,
@@ -252,7 +253,23 @@ function firstLine(error: unknown): string {
 
 /** Asks only the Docker host: no registry request, no credential helper. */
 async function isOnHost(docker: DockerCli, image: string): Promise<boolean> {
-  return (await docker.run(['image', 'inspect', '--format', '{{.Id}}', '--', image])).exitCode === 0;
+  return (await hostCopyOf(docker, image)) !== null;
+}
+
+/** The repositories the host's copy of `image` was pulled from (its RepoDigests), or null when it has none. */
+async function hostCopyOf(docker: DockerCli, image: string): Promise<string[] | null> {
+  const result = await docker.run(['image', 'inspect', '--format', '{{json .RepoDigests}}', '--', image]);
+  if (result.exitCode !== 0) return null;
+  try {
+    const digests: unknown = JSON.parse(result.stdout);
+    return Array.isArray(digests)
+      ? digests
+          .filter((d): d is string => typeof d === 'string')
+          .map((d) => fullRepositoryOf(d.split('@')[0] ?? ''))
+      : [];
+  } catch {
+    return [];
+  }
 }
 
 /** HOOK_PULL_POLICY=never and the image is not on the host. */
@@ -302,22 +319,37 @@ async function pullFromMirror(request: PullRequest, target: string): Promise<boo
 
 /** Gets `image` onto the Docker host as the pull policy, mirrors and credentials say. */
 export async function obtainImage(request: PullRequest): Promise<ImageObtained> {
-  const { docker, image, settings } = request;
+  const { docker, image, settings, log } = request;
   const pinned = isDigestPinned(image);
+  // A digest alone cannot be given to a copy from another repository: such images come from their source.
+  const target = isDigestOnly(image) ? undefined : settings.mirrors.get(canonicalRegistry(registryOf(image)));
   if (pinned || settings.policy !== 'always') {
-    if (await isOnHost(docker, image))
+    const hostCopy = await hostCopyOf(docker, image);
+    // Anyone with the docker socket (every job container has it) can tag any image `postgres:16`. A copy
+    // counts as found only when it was pulled from the reference's own repository (or its mirror): a
+    // digest names its content; `never` takes the host as the operator loaded it.
+    const repositories = [image, ...(target === undefined ? [] : [mirroredReference(image, target)])].map(
+      fullRepositoryOf,
+    );
+    const trusted =
+      pinned ||
+      settings.policy === 'never' ||
+      hostCopy?.some((repository) => repositories.includes(repository));
+    if (hostCopy !== null && trusted)
       return {
         source: 'host',
         pulledFrom: null,
         why: pinned ? 'pinned by digest' : `HOOK_PULL_POLICY=${settings.policy}`,
       };
-    if (settings.policy === 'never')
+    if (hostCopy !== null)
+      log.info(
+        `${image}: the copy on this Docker host was not pulled from ${repositories.join(' or ')}; pulling it`,
+      );
+    else if (settings.policy === 'never')
       throw new ImageMissingError(
         `${image} is not on this Docker host and HOOK_PULL_POLICY=never; put it there first (docker pull or load) or set HOOK_PULL_POLICY=missing`,
       );
   }
-  // A digest alone cannot be given to a copy from another repository: such images come from their source.
-  const target = isDigestOnly(image) ? undefined : settings.mirrors.get(canonicalRegistry(registryOf(image)));
   if (target !== undefined && (await pullFromMirror(request, target)))
     return { source: 'mirror', pulledFrom: namedRegistryOf(`${target}/x`) };
   const source = await pullOrUseLocal(request);

@@ -80,6 +80,19 @@ describe('hook, pull policy', () => {
     expect(registryRequestsFor(repository).length).toBe(requestsBefore);
   });
 
+  it('missing: does not take an image someone tagged on the host with the name, and pulls the real one', async () => {
+    // Any job can do this through the docker socket the runner mounts into its container.
+    const real = docker('image', 'inspect', '--format', '{{.Id}}', stack.localImages.shell);
+    docker('tag', stack.localImages.alpine, image);
+    runner = policyRunner('missing');
+    expect((await replayJob(runner.replayer, job(image))).ok, runner.output()).toBe(true);
+    expect(runner.output()).toContain(
+      `${image}: the copy on this Docker host was not pulled from ${stack.registries.plain}/${repository}; pulling it`,
+    );
+    expect(runner.output()).toContain(`${image}: pulled from ${stack.registries.plain} in`);
+    expect(docker('image', 'inspect', '--format', '{{.Id}}', image)).toBe(real);
+  });
+
   it('always (the default): asks the registry every time, as the runner does', async () => {
     const requestsBefore = registryRequestsFor(repository).length;
     const callsBefore = helperCalls().length;
