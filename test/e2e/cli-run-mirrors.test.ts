@@ -2,7 +2,7 @@
 // as a service and `docker://busybox:<tag>` as a step, with Docker Hub unreachable, runs through the
 // mirror (ecr-login authenticating), the second run finds both on the host with HOOK_PULL_POLICY=missing,
 // and `dockhand stats` reads the events both runs left.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ecrApiEnv } from '../support/ecr-runner';
@@ -100,10 +100,5 @@ describe('dockhand run, Docker Hub images through a mirror', () => {
     expect(stats.stdout).toMatch(
       /images found on the host \(pull policy, digest\): 4 \(67%\); from a mirror: 2 \(33%\)/,
     );
-    if (process.env.DOCKHAND_SHOW_STATS) {
-      console.log(stats.stdout);
-      console.log((await dockhand(['stats', events, '--prometheus'], env)).stdout);
-      console.log(readFileSync(events, 'utf8').split('\n')[0]);
-    }
   });
 });

@@ -58,7 +58,6 @@ describe('hook, registry mirrors', () => {
       steps: [{ kind: 'script', script: 'wget -q -O- http://redis/' }],
     });
     const output = runner.output();
-    console.log(output.split("\n").filter((l) => /mirror|pulled|found|::error/.test(l)).join("\n"));
     expect(result.ok, output).toBe(true);
     expect(output).toContain('hello from the dockhand web service');
     expect(output).toMatch(new RegExp(`${image}: pulled from registry mirror ${ecrHost} in [0-9.]+ s`));
@@ -75,7 +74,6 @@ describe('hook, registry mirrors', () => {
     const image = plain(stack.images.shell);
     const result = await replayJob(runner.replayer, { container: { image }, steps: [] });
     const output = runner.output();
-    console.log(output.split("\n").filter((l) => /mirror|pulled|found|::error/.test(l)).join("\n"));
     expect(result.ok, output).toBe(true);
     const fallbacks = output.split('\n').filter((line) => line.includes('could not serve'));
     expect(fallbacks).toHaveLength(1);
@@ -92,7 +90,6 @@ describe('hook, registry mirrors', () => {
       steps: [],
     });
     const output = runner.output();
-    console.log(output.split("\n").filter((l) => /mirror|pulled|found|::error/.test(l)).join("\n"));
     expect(result.prepare?.exitCode).not.toBe(0);
     const error = output.split('\n').find((line) => line.startsWith('::error::')) ?? '';
     expect(error).toContain(
