@@ -82,6 +82,18 @@ describe('hook, registry mirrors', () => {
     expect(output).toContain(`${image}: pulled from ${stack.registries.plain} in`);
   });
 
+  it('falls back to the source when the mirror cannot be reached, after the retries', async () => {
+    // A closed port on this machine: connections are refused at once.
+    runner = runnerWithMirrors(`${stack.registries.plain}=127.0.0.1:9/hub`);
+    const image = plain(stack.images.shell);
+    const result = await replayJob(runner.replayer, { container: { image }, steps: [] });
+    const output = runner.output();
+    expect(result.ok, output).toBe(true);
+    expect(output).toMatch(/pull of 127\.0\.0\.1:9\/hub\/dockhand\/shell:1 failed \(attempt 1 of 3\)/);
+    expect(output).toContain(`registry mirror 127.0.0.1:9/hub could not serve ${image} (`);
+    expect(output).toContain(`${image}: pulled from ${stack.registries.plain} in`);
+  });
+
   it('stops with a clear error, and no fallback, when the mirror refuses authentication', async () => {
     fixture.emulator.setFaults({ mode: 'deny' });
     runner = runnerWithMirrors(`${stack.registries.plain}=${ecrHost}/hub`);
