@@ -15,7 +15,6 @@ import { withPrivateDir } from './private-dir';
 import { fullRepositoryOf } from './reference';
 import {
   canonicalRegistry,
-  isDigestOnly,
   isDigestPinned,
   mirroredReference,
   namedRegistryOf,
@@ -313,7 +312,7 @@ async function pullFromMirror(request: PullRequest, target: string): Promise<boo
     return false;
   }
   // The name the workflow wrote, for the job's containers, `docker inspect` and anything in the job.
-  await docker.ok(['image', 'tag', mirrored, image.split('@')[0] as string]);
+  await docker.ok(['image', 'tag', mirrored, image]);
   return true;
 }
 
@@ -321,8 +320,9 @@ async function pullFromMirror(request: PullRequest, target: string): Promise<boo
 export async function obtainImage(request: PullRequest): Promise<ImageObtained> {
   const { docker, image, settings, log } = request;
   const pinned = isDigestPinned(image);
-  // A digest alone cannot be given to a copy from another repository: such images come from their source.
-  const target = isDigestOnly(image) ? undefined : settings.mirrors.get(canonicalRegistry(registryOf(image)));
+  // Docker finds an image named with a digest only by a pull of that repository: no tag can give a copy
+  // from the mirror that name, so such images come from their source.
+  const target = pinned ? undefined : settings.mirrors.get(canonicalRegistry(registryOf(image)));
   if (pinned || settings.policy !== 'always') {
     const hostCopy = await hostCopyOf(docker, image);
     // Anyone with the docker socket (every job container has it) can tag any image `postgres:16`. A copy

@@ -47,9 +47,3 @@ export function mirroredReference(image: string, target: string): string {
 export function isDigestPinned(image: string): boolean {
   return image.includes('@');
 }
-
-/** Pinned by digest alone: no tag can give a copy from another repository the reference's name. */
-export function isDigestOnly(image: string): boolean {
-  const name = image.split('@')[0] ?? '';
-  return isDigestPinned(image) && !name.slice(name.lastIndexOf('/') + 1).includes(':');
-}

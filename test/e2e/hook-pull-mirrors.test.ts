@@ -94,6 +94,26 @@ describe('hook, registry mirrors', () => {
     expect(output).toContain(`${image}: pulled from ${stack.registries.plain} in`);
   });
 
+  it('pulls an image pinned by digest from its source, even when the mirror has it', async () => {
+    // Docker finds `name:tag@digest` by the digest of a pull of `name` itself: a copy from the mirror
+    // tagged `name:tag` would not do, and the create would go to the source registry anyway.
+    const repository = `dockhand/${uniqueTag('pinned')}`;
+    const digest = pushAs(stack.localImages.shell, plain(`${repository}:1`)).split('@')[1];
+    pushAs(stack.localImages.shell, ecr(`hub/${repository}:1`));
+    removeLater(ecr(`hub/${repository}:1`));
+    const pinned = plain(`${repository}:1@${digest}`);
+    removeLater(plain(`${repository}:1`));
+    expect(isOnHost(pinned)).toBe(false);
+    runner = runnerWithMirrors(`${stack.registries.plain}=${ecrHost}/hub`);
+    const result = await replayJob(runner.replayer, {
+      container: { image: pinned },
+      steps: [{ kind: 'script', script: 'echo pinned' }],
+    });
+    expect(result.ok, runner.output()).toBe(true);
+    expect(runner.output()).toContain(`${pinned}: pulled from ${stack.registries.plain} in`);
+    expect(runner.output()).not.toContain('registry mirror');
+  });
+
   it('stops with a clear error, and no fallback, when the mirror refuses authentication', async () => {
     fixture.emulator.setFaults({ mode: 'deny' });
     runner = runnerWithMirrors(`${stack.registries.plain}=${ecrHost}/hub`);

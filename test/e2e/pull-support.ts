@@ -23,11 +23,21 @@ const tags: string[] = [];
 /** A tag unique to this run, e.g. for `redis:<tag>`. */
 export const uniqueTag = (what: string) => `dockhand-e2e-${what}-${randomBytes(4).toString('hex')}`;
 
-/** Pushes the stack's local image `local` as `reference`, then removes every local name it was given. */
-export function pushAs(local: string, reference: string): void {
+/**
+ * Pushes the stack's local image `local` as `reference`, then removes every local name it was given;
+ * returns the reference pinned by the digest the registry gave it.
+ */
+export function pushAs(local: string, reference: string): string {
   stackDocker('tag', local, reference);
   stackDocker('push', '--quiet', reference);
+  const repository = reference.slice(0, reference.lastIndexOf(':'));
+  const digests = JSON.parse(
+    docker('image', 'inspect', '--format', '{{json .RepoDigests}}', reference),
+  ) as string[];
   forget(reference);
+  const pinned = digests.find((digest) => digest.startsWith(`${repository}@`));
+  if (!pinned) throw new Error(`the push of ${reference} recorded no digest`);
+  return pinned;
 }
 
 /** Removes a local name this file created (not the image under other names), now or at the end. */

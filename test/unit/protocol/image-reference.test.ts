@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   canonicalRegistry,
-  isDigestOnly,
   isDigestPinned,
   mirroredReference,
   pathAndTagOf,
@@ -43,7 +42,5 @@ describe('image references as docker normalises them', () => {
     expect(canonicalRegistry('GHCR.io')).toBe('ghcr.io');
     expect(isDigestPinned(`redis@${DIGEST}`)).toBe(true);
     expect(isDigestPinned('redis:7')).toBe(false);
-    expect(isDigestOnly(`localhost:5000/redis@${DIGEST}`)).toBe(true);
-    expect(isDigestOnly(`localhost:5000/redis:7@${DIGEST}`)).toBe(false);
   });
 });
