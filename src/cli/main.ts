@@ -7,6 +7,7 @@ import { VERSION } from '../protocol/version';
 import { install, rollback, uninstall } from './install/command';
 import { run } from './run/command';
 import { messageOf } from '../protocol/errors';
+import { stats } from './stats/command';
 
 const USAGE = `usage: dockhand <command> [options]    (dockhand --version: which release this is)
 
@@ -22,7 +23,10 @@ commands:
   doctor    --runner <dir> [--json]
             check the setup, one line per check, with a fix for each failure
   run       <workflow.yml> --job <id> [--hook <hook.js>]
-            play one job's containers and run:/docker:// steps through the hook on this machine`;
+            play one job's containers and run:/docker:// steps through the hook on this machine
+  stats     <events.jsonl> [--since 24h] [--prometheus]
+            pull times, cache hits, failures and slow phases from the hook's HOOK_EVENTS_FILE
+            (--prometheus: as Prometheus text, for node_exporter's textfile collector)`;
 
 const OPTIONS = {
   runner: { type: 'string' },
@@ -33,6 +37,8 @@ const OPTIONS = {
   json: { type: 'boolean' },
   job: { type: 'string' },
   hook: { type: 'string' },
+  since: { type: 'string' },
+  prometheus: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -54,8 +60,8 @@ function required(value: string | undefined, flag: string): string {
 async function dispatch(argv: string[], config: CliConfig, out: Output): Promise<number> {
   const { values, positionals } = parse(argv);
   const [command, ...operands] = positionals;
-  // Only `run` takes an operand: the workflow file.
-  const [workflow, ...rest] = command === 'run' ? operands : [undefined, ...operands];
+  // Only `run` (the workflow file) and `stats` (the events file) take an operand.
+  const [operand, ...rest] = command === 'run' || command === 'stats' ? operands : [undefined, ...operands];
   if (values.version) {
     out.line(`dockhand ${VERSION}`);
     return 0;
@@ -95,11 +101,20 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
     case 'run':
       return run(
         {
-          workflow: required(workflow, '<workflow.yml>'),
+          workflow: required(operand, '<workflow.yml>'),
           job: required(values.job, '--job'),
           hook: values.hook,
         },
         config,
+        out,
+      );
+    case 'stats':
+      return stats(
+        {
+          file: required(operand, '<events.jsonl>'),
+          since: values.since,
+          prometheus: values.prometheus ?? false,
+        },
         out,
       );
     default:

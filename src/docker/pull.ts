@@ -1,6 +1,8 @@
-// Pulls an image with the credentials that apply: the host's docker config (credential helpers, no
-// `docker login`) or the workflow's credentials logged in into a throw-away config, falling back to a
-// helper when that login fails. Transient failures are retried, bounded; auth failures explain themselves.
+// Gets an image onto the Docker host: from the host itself when the pull policy or a digest allows, from a
+// registry mirror, or from its own registry with the credentials that apply: the host's docker config
+// (credential helpers, no `docker login`) or the workflow's credentials logged in into a throw-away config,
+// falling back to a helper when that login fails. Transient failures are retried, bounded; auth failures
+// explain themselves.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExecError } from '../exec';
@@ -10,7 +12,14 @@ import { loginArgs, pullArgs } from './args';
 import { DOCKER_CALL_TIMEOUT_MS, type DockerCli } from './docker-cli';
 import { authSourceFor, readDockerConfig, type RegistryAuthSource } from './docker-config';
 import { withPrivateDir } from './private-dir';
-import { registryOf } from '../protocol/image-reference';
+import { fullRepositoryOf } from './reference';
+import {
+  canonicalRegistry,
+  isDigestPinned,
+  mirroredReference,
+  namedRegistryOf,
+  registryOf,
+} from '../protocol/image-reference';
 import { withRetry, type RetryPolicy } from './retry';
 import { messageOf } from '../protocol/errors';
 
@@ -26,7 +35,13 @@ export interface PullSettings {
   helperFallback: boolean;
   /** When the registry cannot be reached (not an auth refusal), use an image already on the host. */
   localFallback: boolean;
+  /** Source registry -> mirror host and path prefix; empty when mirrors are off. */
+  mirrors: ReadonlyMap<string, string>;
+  policy: PullPolicy;
 }
+
+/** always: pull every time (the runner's way); missing: only what the host lacks; never: only the host's. */
+export type PullPolicy = 'always' | 'missing' | 'never';
 
 // Registry refusals (ECR says "denied: Your authorization token has expired") and credential helpers that
 // fail or are missing ("error getting credentials"), but not a denied docker socket.
@@ -219,15 +234,142 @@ async function pullImage({ docker, image, credentials, settings, log }: PullRequ
  * auth refusal) and the image is already on this Docker host, uses that copy and says so: images built
  * on the runner host, or a registry outage, need not fail the job.
  */
-export async function pullOrUseLocal(request: PullRequest): Promise<void> {
+async function pullOrUseLocal(request: PullRequest): Promise<'origin' | 'host'> {
   const { docker, image, settings, log } = request;
   try {
     await pullImage(request);
+    return 'origin';
   } catch (error) {
     if (!settings.localFallback || error instanceof PullAuthError || isProcessFailure(error)) throw error;
-    const local = await docker.run(['image', 'inspect', '--format', '{{.Id}}', '--', image]);
-    if (local.exitCode !== 0) throw error;
-    const reason = messageOf(error).split('\n')[0];
-    log.warning(`could not pull ${image} (${reason}); using the copy already on this Docker host`);
+    if (!(await isOnHost(docker, image))) throw error;
+    log.warning(`could not pull ${image} (${firstLine(error)}); using the copy already on this Docker host`);
+    return 'host';
   }
+}
+
+function firstLine(error: unknown): string {
+  return (messageOf(error).split('\n')[0] ?? '').trim();
+}
+
+/** Asks only the Docker host: no registry request, no credential helper. */
+async function isOnHost(docker: DockerCli, image: string): Promise<boolean> {
+  return (await hostCopyOf(docker, image)) !== null;
+}
+
+/** The repositories the host's copy of `image` was pulled from (its RepoDigests), or null when it has none. */
+async function hostCopyOf(docker: DockerCli, image: string): Promise<string[] | null> {
+  const result = await docker.run(['image', 'inspect', '--format', '{{json .RepoDigests}}', '--', image]);
+  if (result.exitCode !== 0) return null;
+  try {
+    const digests: unknown = JSON.parse(result.stdout);
+    return Array.isArray(digests)
+      ? digests
+          .filter((d): d is string => typeof d === 'string')
+          .map((d) => fullRepositoryOf(d.split('@')[0] ?? ''))
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+/** HOOK_PULL_POLICY=never and the image is not on the host. */
+export class ImageMissingError extends Error {
+  override name = 'ImageMissingError';
+}
+
+/** Where an image came from: its own registry, a mirror of it, or the Docker host it was already on. */
+export type ImageSource = 'origin' | 'mirror' | 'host';
+
+export interface ImageObtained {
+  source: ImageSource;
+  /** The registry the pull went to (the mirror's host for a mirror), or null when nothing was pulled. */
+  pulledFrom: string | null;
+  /** Why the host's copy was used: the policy, a digest, or a registry that could not serve it. */
+  why?: string;
+}
+
+/**
+ * Pulls through the mirror of the image's registry with the host's docker config only: credentials the
+ * workflow gave for the source registry never go to another host. Returns false when the mirror cannot
+ * serve the image (unreachable, unknown image, failing after retries): the caller goes to the source. An
+ * auth refusal is an error: falling back would hide a broken mirror setup until the source's limits hit.
+ */
+async function pullFromMirror(request: PullRequest, target: string): Promise<boolean> {
+  const { docker, image, settings, log } = request;
+  const mirrored = mirroredReference(image, target);
+  const source = canonicalRegistry(registryOf(image));
+  try {
+    await pullThroughConfig(docker, mirrored, settings, log);
+  } catch (error) {
+    if (error instanceof PullAuthError)
+      throw new PullAuthError(
+        `registry mirror ${target} for ${source} (HOOK_REGISTRY_MIRRORS) refused the pull, and dockhand does not fall back to ${source} on a refusal: ${error.message}`,
+        { cause: error },
+      );
+    if (isProcessFailure(error)) throw error;
+    log.warning(
+      `registry mirror ${target} could not serve ${image} (${firstLine(error)}); pulling from ${source} instead`,
+    );
+    return false;
+  }
+  // The name the workflow wrote, for the job's containers, `docker inspect` and anything in the job.
+  await docker.ok(['image', 'tag', mirrored, image]);
+  return true;
+}
+
+/** Gets `image` onto the Docker host as the pull policy, mirrors and credentials say. */
+export async function obtainImage(request: PullRequest): Promise<ImageObtained> {
+  const { docker, image, settings, log } = request;
+  const pinned = isDigestPinned(image);
+  // Docker finds an image named with a digest only by a pull of that repository: no tag can give a copy
+  // from the mirror that name, so such images come from their source.
+  const target = pinned ? undefined : settings.mirrors.get(canonicalRegistry(registryOf(image)));
+  if (pinned || settings.policy !== 'always') {
+    const hostCopy = await hostCopyOf(docker, image);
+    // Anyone with the docker socket (every job container has it) can tag any image `postgres:16`. A copy
+    // counts as found only when it was pulled from the reference's own repository (or its mirror): a
+    // digest names its content; `never` takes the host as the operator loaded it.
+    const repositories = [image, ...(target === undefined ? [] : [mirroredReference(image, target)])].map(
+      fullRepositoryOf,
+    );
+    const trusted =
+      pinned ||
+      settings.policy === 'never' ||
+      hostCopy?.some((repository) => repositories.includes(repository));
+    if (hostCopy !== null && trusted)
+      return {
+        source: 'host',
+        pulledFrom: null,
+        why: pinned ? 'pinned by digest' : `HOOK_PULL_POLICY=${settings.policy}`,
+      };
+    if (hostCopy !== null)
+      log.info(
+        `${image}: the copy on this Docker host was not pulled from ${repositories.join(' or ')}; pulling it`,
+      );
+    else if (settings.policy === 'never')
+      throw new ImageMissingError(
+        `${image} is not on this Docker host and HOOK_PULL_POLICY=never; put it there first (docker pull or load) or set HOOK_PULL_POLICY=missing`,
+      );
+  }
+  if (target !== undefined && (await pullFromMirror(request, target)))
+    return { source: 'mirror', pulledFrom: namedRegistryOf(`${target}/x`) };
+  const source = await pullOrUseLocal(request);
+  return source === 'host'
+    ? { source, pulledFrom: null, why: `${registryOf(image)} could not serve it` }
+    : { source, pulledFrom: registryOf(image) };
+}
+
+/** Why a pull failed, in a word an operator can count (never the message, which may quote a registry). */
+export function pullFailureCause(error: unknown): string {
+  if (error instanceof PullAuthError) return 'auth';
+  if (error instanceof ImageMissingError) return 'missing';
+  if (error instanceof ExecError) {
+    if (error.kind === 'timeout') return 'timeout';
+    if (error.kind !== 'exit') return 'docker';
+    if (/not found|manifest unknown|does not exist|repository name not known/i.test(error.stderr))
+      return 'not-found';
+  }
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (isTransientFailure(cause) || /failed \d+ times/.test(messageOf(error))) return 'unavailable';
+  return 'other';
 }

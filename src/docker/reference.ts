@@ -1,4 +1,5 @@
 // Image references as docker reads them: what to call an image (its registry: protocol/image-reference).
+import { canonicalRegistry, pathAndTagOf, registryOf } from '../protocol/image-reference';
 
 /** The reference without its tag or digest: `host/team/postgres:16` -> `host/team/postgres`. */
 export function repositoryOf(image: string): string {
@@ -12,4 +13,9 @@ export function repositoryOf(image: string): string {
 export function repositoryBasename(image: string): string {
   const repository = repositoryOf(image);
   return repository.slice(repository.lastIndexOf('/') + 1);
+}
+
+/** The repository as docker names it in full: `redis:7` -> `docker.io/library/redis`. */
+export function fullRepositoryOf(image: string): string {
+  return `${canonicalRegistry(registryOf(image))}/${repositoryOf(pathAndTagOf(image))}`;
 }

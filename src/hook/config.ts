@@ -6,6 +6,8 @@ import path from 'node:path';
 import { dockerCliSettingsOf } from '../docker/cli-settings';
 import type { EngineEndpoint } from '../docker/engine-endpoint';
 import { jobFeaturesOf, type FeatureSet } from './features';
+import type { PullPolicy } from '../docker/pull';
+import { eventsTargetOf, parsePullPolicy, parseRegistryMirrors, type EventsTarget } from './pull-settings';
 import { parseServiceAliases, type ServiceAliasRule } from './service-aliases';
 import { errnoCodeOf } from '../protocol/errors';
 
@@ -32,6 +34,11 @@ export interface HookConfig {
   pullAttempts: number;
   pullTimeoutMs: number;
   retryBaseDelayMs: number;
+  /** Source registry -> mirror host and path prefix (HOOK_REGISTRY_MIRRORS). */
+  registryMirrors: Map<string, string>;
+  pullPolicy: PullPolicy;
+  /** Where each hook call appends its JSON line of events (HOOK_EVENTS_FILE); null: nowhere. */
+  events: EventsTarget | null;
 }
 
 export class HookConfigError extends Error {
@@ -62,6 +69,11 @@ function realpathOrResolved(file: string): string {
   }
 }
 
+/** The runner's _work folder (RUNNER_TEMP's parent), as it really is. */
+function workDirOf(env: Env): string | null {
+  return env.RUNNER_TEMP ? realpathOrResolved(path.dirname(path.resolve(env.RUNNER_TEMP))) : null;
+}
+
 /**
  * Throw-away secrets must never land in `_work` (mounted into job containers at /__w), not even through
  * a link, nor in a folder someone else can write (they could swap in their own entries): the real folder
@@ -85,7 +97,7 @@ function privateBaseOf(env: Env, tmpdir: string, uid: number): string {
   const named = base === given ? given : `${given} (a link to ${base})`;
   if (!stat.isDirectory())
     throw new HookConfigError(`${what} ${named} is not a folder; set HOOK_PRIVATE_DIR to a folder`);
-  const work = env.RUNNER_TEMP ? realpathOrResolved(path.dirname(path.resolve(env.RUNNER_TEMP))) : null;
+  const work = workDirOf(env);
   if (work && (base === work || base.startsWith(`${work}${path.sep}`))) {
     throw new HookConfigError(
       `${what} ${named} is inside the runner's _work folder, which jobs can read; set HOOK_PRIVATE_DIR to a folder outside it`,
@@ -137,5 +149,8 @@ export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
     pullAttempts: Math.round(positiveNumber(env, 'HOOK_PULL_ATTEMPTS', 3)),
     pullTimeoutMs: positiveNumber(env, 'HOOK_PULL_TIMEOUT_SECONDS', 600) * 1000,
     retryBaseDelayMs: positiveNumber(env, 'HOOK_RETRY_BASE_MS', 1000),
+    registryMirrors: parseRegistryMirrors(env.HOOK_REGISTRY_MIRRORS),
+    pullPolicy: parsePullPolicy(env.HOOK_PULL_POLICY),
+    events: eventsTargetOf(env, workDirOf(env)),
   };
 }

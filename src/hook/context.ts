@@ -7,6 +7,7 @@ import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import type { HookConfig } from './config';
 import type { ServiceLogSource } from './service-logs';
+import type { HookEvents } from './events';
 
 export interface HookContext {
   config: HookConfig;
@@ -19,6 +20,8 @@ export interface HookContext {
   log: JobLog;
   /** This runner's label value (a hash of its RUNNER_TEMP). */
   runnerId: string;
+  /** What this call records for HOOK_EVENTS_FILE: phases and images. */
+  events: HookEvents;
 }
 
 /** What a pull of `image` needs, with the settings of this hook call. */
@@ -41,6 +44,8 @@ export function pullRequest(
       timeoutMs: config.pullTimeoutMs,
       helperFallback: config.features['helper-fallback'],
       localFallback: config.features['local-fallback'],
+      mirrors: config.features['registry-mirrors'] ? config.registryMirrors : new Map(),
+      policy: config.pullPolicy,
     },
   };
 }

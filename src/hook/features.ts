@@ -16,6 +16,7 @@ export const FEATURES = {
   'remove-built-images': 'remove images built for Dockerfile actions at the end of the job',
   'local-fallback':
     'use an image already on the host when its registry cannot be reached (never on auth refusal)',
+  'registry-mirrors': 'pull through the mirrors HOOK_REGISTRY_MIRRORS names, falling back to the source',
 } as const;
 
 export type Feature = keyof typeof FEATURES;

@@ -12,14 +12,15 @@ import { checkResponseFile, writeHookResponse } from '../protocol/hook-response'
 import { createJobLog, formatWorkflowCommand, type LogSink } from '../protocol/job-log';
 import { VERSION } from '../protocol/version';
 import { cleanupJob } from './cleanup-job';
-import { hookConfigFromEnv, runnerIdOf, type HookSystem } from './config';
+import { hookConfigFromEnv, runnerIdOf, type HookConfig, type HookSystem } from './config';
 import type { HookContext } from './context';
+import { appendEventLine, HookEvents } from './events';
 import { prepareJob } from './prepare-job';
 import { runContainerStep } from './run-container-step';
 import { runScriptStep } from './run-script-step';
 import { readState, type HookState } from './state';
 import { StepFailedError } from './step-process';
-import { messageOf } from '../protocol/errors';
+import { errnoCodeOf, messageOf } from '../protocol/errors';
 
 export interface HookProcess {
   stdin: string;
@@ -45,13 +46,44 @@ async function dispatch(context: HookContext, input: HookInput, state: HookState
   }
 }
 
+/** A failure in a word: its class (`PullAuthError` -> `pull-auth`), never its message (it may quote a registry). */
+function eventCauseOf(error: unknown): string {
+  if (error instanceof StepFailedError) return 'step-failed';
+  const name = error instanceof Error ? error.name : '';
+  return (
+    name
+      .replace(/Error$/, '')
+      .replace(/([a-z])([A-Z])/g, '$1-$2')
+      .toLowerCase() || 'error'
+  );
+}
+
+/** Appends the call's events line when HOOK_EVENTS_FILE is set; a failure to do so only warns. */
+function recordEvents(io: HookProcess, config: HookConfig | null, events: HookEvents | null, error: unknown) {
+  if (!config?.events || !events) return;
+  try {
+    appendEventLine(
+      config.events.file,
+      events.line(config.events, error === null ? null : eventCauseOf(error)),
+    );
+  } catch (writeError) {
+    const reason = errnoCodeOf(writeError) ?? messageOf(writeError);
+    io.stdout.write(
+      `${formatWorkflowCommand('warning', `dockhand: could not append to HOOK_EVENTS_FILE ${config.events.file} (${reason}); it must be a regular file (not a link) the runner user can write`)}\n`,
+    );
+  }
+}
+
 export async function runHookProcess(io: HookProcess): Promise<number> {
   let command = 'hook';
+  let config: HookConfig | null = null;
+  let events: HookEvents | null = null;
   try {
     const input = parseHookInput(io.stdin);
     command = input.command;
     checkResponseFile(input.responseFile);
-    const config = hookConfigFromEnv(io.env, io.system);
+    config = hookConfigFromEnv(io.env, io.system);
+    events = new HookEvents(command);
     const log = createJobLog(io.stdout, config.debug);
     log.debug(`dockhand ${VERSION} ${command}`);
     // RUNNER_TEMP is <root>/_work/_temp; the response file lives two folders below it.
@@ -79,11 +111,13 @@ export async function runHookProcess(io: HookProcess): Promise<number> {
         state?.apiVersion,
       ),
     );
-    const context = { config, docker, engine, log, runnerId, stepOutput: io.stepOutput };
+    const context = { config, docker, engine, log, runnerId, stepOutput: io.stepOutput, events };
     const response = await dispatch(context, input, state);
     writeHookResponse(input.responseFile, response);
+    recordEvents(io, config, events, null);
     return 0;
   } catch (error) {
+    recordEvents(io, config, events, error);
     io.stdout.write(`${formatWorkflowCommand('error', `dockhand ${command}: ${messageOf(error)}`)}\n`);
     return error instanceof StepFailedError ? error.exitCode : 1;
   }

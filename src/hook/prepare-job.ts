@@ -108,10 +108,9 @@ async function startJob(
   const services = watched.filter((container) => container.role === 'service');
   const job = watched.find((container) => container.role === 'job');
   const health = healthWait(context);
-  const [facts, isAlpine] = await Promise.all([
-    waitForHealthy(health, watched),
-    job ? detectAlpine(engine, context.log, job.id) : false,
-  ]);
+  const [facts, isAlpine] = await context.events.timed('health', () =>
+    Promise.all([waitForHealthy(health, watched), job ? detectAlpine(engine, context.log, job.id) : false]),
+  );
   // A job container whose command ends at once can still be running at the first look, a few ms after its
   // start; one more look once the Alpine check has run in it catches it here rather than at the first step.
   if (job) await waitForHealthy(health, [job]);

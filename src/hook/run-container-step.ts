@@ -5,10 +5,10 @@ import { buildArgs, runArgs } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names';
-import { pullOrUseLocal } from '../docker/pull';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { containerSpec, withInputEnv } from './container-spec';
-import { pullRequest, type HookContext } from './context';
+import type { HookContext } from './context';
+import { getImage } from './image-pulls';
 import type { HookState } from './state';
 import { runStepProcess } from './step-process';
 
@@ -26,7 +26,8 @@ export async function runContainerStep(
   const image = args.image ?? (dockerfile === null ? null : await buildImage(context, dockerfile, labels));
   // The input schema already refused a step with neither; this says so to the type checker too.
   if (image === null) throw new Error('run_container_step needs an image or a dockerfile');
-  if (args.image) await pullOrUseLocal(pullRequest(context, args.image, args.registry));
+  const { image: named } = args;
+  if (named) await context.events.timed('pulls', () => getImage(context, named, args.registry));
   try {
     const spec = containerSpec(args, {
       name: stepContainerName(context.runnerId),

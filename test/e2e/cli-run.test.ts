@@ -1,40 +1,19 @@
 // `dockhand run` on the sample workflows in examples/workflows, through the built CLI and hook, pulling
 // from the stack's registries with its test credential helper (no login step, no credentials in YAML).
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { distDir, loadStack, repoRoot } from '../support/stack';
+import { loadStack, repoRoot } from '../support/stack';
+import { runCliAsync, type CliResult } from './cli-support';
 
 const stack = loadStack();
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Async so a long pull never blocks the test process; the job log is collected as it streams. */
-function dockhandRun(workflow: string, extra: string[] = []): Promise<Run> {
+function dockhandRun(workflow: string, extra: string[] = []): Promise<CliResult> {
   const file = path.join(repoRoot, 'examples/workflows', workflow);
-  const child = spawn(
-    process.execPath,
-    [path.join(distDir, 'cli.js'), 'run', file, '--job', 'test', ...extra],
-    {
-      env: {
-        PATH: `${stack.stackHelper.binDir}:/usr/local/bin:/usr/bin:/bin`,
-        HOME: '/nonexistent',
-        DOCKER_CONFIG: stack.stackHelper.dockerConfig,
-      },
-      timeout: 240_000,
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  return runCliAsync(['run', file, '--job', 'test', ...extra], {
+    PATH: `${stack.stackHelper.binDir}:/usr/local/bin:/usr/bin:/bin`,
+    HOME: '/nonexistent',
+    DOCKER_CONFIG: stack.stackHelper.dockerConfig,
   });
 }
 

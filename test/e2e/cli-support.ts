@@ -1,6 +1,6 @@
 // Scratch runner folders, a non-root runner user and the real `dockhand` bundle, for the CLI's
 // end-to-end tests.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,4 +83,24 @@ export function runCli(
     ...(user === undefined ? {} : { uid: user.uid, gid: user.gid }),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The CLI as its own process, without blocking this one: for long runs, and for runs that need a server of
+ * this test process (the ECR emulator) to answer meanwhile. `env` is the whole environment.
+ */
+export function runCliAsync(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 240_000,
+): Promise<CliResult> {
+  const child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], { env, timeout: timeoutMs });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

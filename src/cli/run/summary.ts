@@ -1,4 +1,5 @@
 // The table printed after a job: each step with its status and time.
+import { formatTable } from '../table';
 
 export type StepStatus = 'success' | 'failure' | 'skipped' | 'not run';
 
@@ -15,12 +16,5 @@ function seconds(ms: number | undefined): string {
 
 export function formatSummary(rows: StepRow[]): string[] {
   const cells = rows.map((row) => [row.name, row.status, seconds(row.durationMs)]);
-  const header = ['step', 'status', 'time'];
-  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((c) => (c[i] ?? '').length)));
-  const line = (c: string[]) =>
-    c
-      .map((cell, i) => (i === 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+  return formatTable(['step', 'status', 'time'], cells, new Set([2]));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { repositoryBasename, repositoryOf } from '../../../src/docker/reference';
+import { repositoryBasename, repositoryOf, fullRepositoryOf } from '../../../src/docker/reference';
 import { registryOf } from '../../../src/protocol/image-reference';
 
 describe('image references', () => {
@@ -19,5 +19,15 @@ describe('image references', () => {
     expect(registryOf(image)).toBe(registry);
     expect(repositoryOf(image)).toBe(repository);
     expect(repositoryBasename(image)).toBe(basename);
+  });
+});
+
+describe('fullRepositoryOf', () => {
+  it('names a repository as docker does in full, whatever tag or digest follows', () => {
+    expect(fullRepositoryOf('redis:7')).toBe('docker.io/library/redis');
+    expect(fullRepositoryOf(`redis@sha256:${'a'.repeat(64)}`)).toBe('docker.io/library/redis');
+    expect(fullRepositoryOf('index.docker.io/bitnami/redis')).toBe('docker.io/bitnami/redis');
+    expect(fullRepositoryOf('localhost:5000/team/app:1')).toBe('localhost:5000/team/app');
+    expect(fullRepositoryOf('m.example/hub/library/redis:7')).toBe('m.example/hub/library/redis');
   });
 });

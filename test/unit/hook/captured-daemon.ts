@@ -17,6 +17,7 @@ import { hookConfigFromEnv } from '../../../src/hook/config';
 import type { HookContext } from '../../../src/hook/context';
 import { createJobLog, type JobLog } from '../../../src/protocol/job-log';
 import { makeTempDir } from '../../support/temp';
+import { HookEvents } from '../../../src/hook/events';
 
 const fixtures = path.join(__dirname, '../../fixtures/docker/engine');
 
@@ -212,6 +213,7 @@ export function hookContextOn(
     engine: daemon.engine,
     stepOutput: { stdout: () => undefined, stderr: () => undefined },
     runnerId: 'abcdef0123456789',
+    events: new HookEvents('unit'),
   };
   return { context, text };
 }

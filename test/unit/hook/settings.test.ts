@@ -69,13 +69,14 @@ describe('HOOK_FEATURES', () => {
       'service-logs': false,
       'remove-built-images': false,
       'local-fallback': false,
+      'registry-mirrors': false,
     });
   });
 
   it('names an unknown feature', () => {
     expect(() => parseFeatures('-paralel')).toThrow(
       new FeatureError(
-        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback",
+        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback, registry-mirrors",
       ),
     );
   });
