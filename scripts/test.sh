@@ -7,5 +7,6 @@ npm run --silent lint
 npm run --silent typecheck
 npm run --silent build
 npx vitest run --config vitest.unit.config.ts
+bash test/stack/stack.sh images-real
 npx vitest run --config vitest.e2e.config.ts
 npx vitest run --config vitest.reliability.config.ts
