@@ -39,11 +39,8 @@ let emulator: EcrEmulator;
 let host: EcrRunnerHost;
 
 beforeAll(async () => {
-  const real = Object.values(stack.realImages ?? {}).map((image) =>
-    image.replace(/^dockhand\//, 'dockhand-test/'),
-  );
-  if (real.length === 0 || real.some((image) => !docker('image', 'ls', '--quiet', image))) {
-    throw new Error("the stack's real images are missing: run 'test/stack/stack.sh images-real'");
+  if (!stack.realImages) {
+    throw new Error("the stack has no real images: run 'test/stack/stack.sh images-real'");
   }
   emulator = await startEcrEmulator({ password: loadSecrets(stack).ecrPassword });
   emulator.setFaults({ mode: 'none', tokenLifetimeSeconds: TOKEN_SECONDS });
