@@ -22,14 +22,26 @@ export const FEATURES = {
 export type Feature = keyof typeof FEATURES;
 export type FeatureSet = Record<Feature, boolean>;
 
+/**
+ * Off unless asked for (`+early-health-checks`, or `all`). An early check passes as soon as the service's
+ * own check command does, and some images pass it before they serve: the official postgres image's first
+ * start runs a server on its unix socket only, where `pg_isready -U postgres` passes, then restarts it on
+ * TCP, so a step's first connection was refused. The runner, waiting for Docker's check at the service's
+ * interval, does not meet this; a check that tests what steps use (`pg_isready -h 127.0.0.1`) is safe.
+ */
+const OFF_BY_DEFAULT: ReadonlySet<Feature> = new Set<Feature>(['early-health-checks']);
+
 export class FeatureError extends Error {
   override name = 'FeatureError';
 }
 
-/** "" = all on; "-parallel,-service-logs" switches those off; "none" switches all off, then "+x"/"x" adds. */
+/**
+ * "" = the defaults (all on but OFF_BY_DEFAULT); "-parallel,-service-logs" switches those off, "+x" or "x"
+ * on; "none" switches all off and "all" all on, before what follows.
+ */
 export function parseFeatures(spec: string | undefined, setting = 'HOOK_FEATURES'): FeatureSet {
   const names = Object.keys(FEATURES) as Feature[];
-  const set = Object.fromEntries(names.map((name) => [name, true])) as FeatureSet;
+  const set = Object.fromEntries(names.map((name) => [name, !OFF_BY_DEFAULT.has(name)])) as FeatureSet;
   for (const raw of (spec ?? '')
     .split(',')
     .map((item) => item.trim())

@@ -17,12 +17,13 @@ export async function runScriptStep(
       'run_script_step needs a job container from prepare_job, and the saved state has none; check that the job has `container:`',
     );
   }
-  const prepend = Array.isArray(args.prependPath) ? args.prependPath : [args.prependPath];
-  const path = [...prepend.filter(Boolean), state.container.path].join(':');
+  const prepend = (Array.isArray(args.prependPath) ? args.prependPath : [args.prependPath]).filter(Boolean);
   // The runner split the arguments on spaces and left quotes in (a quoted script path, say).
   const command = [args.entryPoint, ...retokenizeArgs(args.entryPointArgs, 'args.entryPointArgs')];
-  // PATH is not a secret and may be the step's own: it goes last so that it wins.
-  const env = [...containerEnvEntries(args.environmentVariables), `PATH=${path}`];
+  // As the runner's own container steps: GITHUB_PATH entries go before the container's PATH and win over
+  // a step's `env: PATH`; with none, the step's PATH if it set one, else the container's own.
+  const env = containerEnvEntries(args.environmentVariables);
+  if (prepend.length) env.push(`PATH=${[...prepend, state.container.path].join(':')}`);
   const exitCode = await context.engine.exec(
     state.container.id,
     { command, env, workdir: args.workingDirectory },

@@ -48,9 +48,8 @@ function jobCalls(replayer: Replayer, job: JobSpec) {
   const { layout } = replayer;
   // The runner skips services with an empty image.
   const services = (job.services ?? []).filter((s) => s.image !== '').map(serviceContainer);
-  const container = job.container
-    ? jobContainer({ ...job.container, env: { ...job.env, ...job.container.env } }, layout)
-    : null;
+  // As the runner: the job container gets its own `container.env` only; the job's `env:` goes to steps.
+  const container = job.container ? jobContainer(job.container, layout) : null;
   return {
     /** The runner calls prepare_job and cleanup_job only for a job with a job container or a service. */
     needsPrepare: container !== null || services.length > 0,

@@ -25,8 +25,8 @@ function healthAfterPrepare(r: TestRunner): { onEnd(call: JobCall): void; health
 }
 
 describe('hook, health checks', () => {
-  it("runs a starting service's own health check at once: ready long before Docker's first check", async () => {
-    runner = testRunner();
+  it("runs a starting service's own health check at once when asked: ready long before Docker's first check", async () => {
+    runner = testRunner({ HOOK_FEATURES: '+early-health-checks' });
     const observer = healthAfterPrepare(runner);
     const result = await replayJob(
       runner.replayer,
@@ -44,8 +44,8 @@ describe('hook, health checks', () => {
     expect(runner.output()).toContain('web answered');
   });
 
-  it("waits for Docker's own verdict with early-health-checks switched off", async () => {
-    runner = testRunner({ HOOK_FEATURES: '-early-health-checks' });
+  it("waits for Docker's own verdict by default (early-health-checks is off unless asked for)", async () => {
+    runner = testRunner();
     const observer = healthAfterPrepare(runner);
     const result = await replayJob(
       runner.replayer,

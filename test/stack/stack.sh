@@ -5,6 +5,10 @@
 #   test/stack/stack.sh up      install what is missing, start everything (harmless when already up)
 #   test/stack/stack.sh down    stop what `up` started (by PID) and undo its system changes
 #   test/stack/stack.sh status  print what runs
+#   test/stack/stack.sh images-real  build (once, cached in .stack/real-images) and push the real-sized
+#                               images: PostgreSQL 15, Redis and an application image, from Debian packages
+#   test/stack/stack.sh shape on|off|status  limit the registry's link like a real network (tc tbf at
+#                               DOCKHAND_LINK_RATE, 200mbit by default), or lift the limit
 #
 # Everything it makes lives in .stack/ (gitignored); .stack/stack.json describes the stack for tests.
 # Network rule: servers listen on 127.0.0.1 or on 198.18.0.2 inside the namespace made here (198.18.0.0/15
@@ -20,6 +24,15 @@ HOST_ADDR=198.18.0.1
 REGISTRY_ADDR=198.18.0.2
 EMULATOR_PORT="${DOCKHAND_EMULATOR_PORT:-47123}"
 HOSTS_MARK='# dockhand-test-stack'
+LINK_RATE="${DOCKHAND_LINK_RATE:-200mbit}"
+REAL_DIR="$ROOT/test/stack/real-images"
+# name:tag, then the Debian packages each real image is made of (all from bookworm, --variant=minbase).
+REAL_IMAGES=(postgres:15 redis:7 app:1)
+declare -A REAL_PACKAGES=(
+  [postgres:15]=postgresql-15
+  [redis:7]=redis-server
+  [app:1]=bash,postgresql-client-15,redis-tools,curl,ca-certificates
+)
 ECR_US=123456789012.dkr.ecr.us-east-1.amazonaws.com
 ECR_EU=210987654321.dkr.ecr.eu-west-1.amazonaws.com
 PLAIN=registry.dockhand.test
@@ -43,14 +56,18 @@ install_packages() {
   command -v openssl >/dev/null || missing+=(openssl)
   command -v curl >/dev/null || missing+=(curl)
   ((${#missing[@]} == 0)) && return 0
-  log "installing ${missing[*]} from Debian"
+  install_missing "${missing[@]}"
+  if ! command -v docker >/dev/null; then die "no docker CLI on PATH after installing docker.io"; fi
+}
+
+install_missing() {
+  log "installing $* from Debian"
   # Keep package scripts from starting services: this script starts what it needs itself.
   printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
   chmod +x /usr/sbin/policy-rc.d
   trap 'rm -f /usr/sbin/policy-rc.d' RETURN
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  if ! command -v docker >/dev/null; then die "no docker CLI on PATH after installing docker.io"; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 make_secrets() {
@@ -180,31 +197,119 @@ build_images() {
   touch "$STACK/images.$sum"
 }
 
-# Pushes the test images under every registry name. One registry serves all names, so the blobs are
-# shared; pushing under each name gives each name's repositories.
-push_images() {
-  local sum
-  sum="$(docker image inspect --format "{{.Id}}" dockhand-test/shell:1 dockhand-test/alpine:3 dockhand-test/web:1 | sha256sum | cut -c1-16)"
-  [[ -f "$STACK/pushed.$sum" ]] && return 0
-  # A throw-away docker config with basic auth for the push (0700, removed right after).
-  local cfg
+# Pushes local dockhand-test/<name:tag> images as <host>/dockhand/<name:tag> for each host given, with
+# basic auth from a throw-away docker config (0700, removed right after).
+#   push_as "<host> <host>..." <name:tag>...
+push_as() {
+  local hosts=($1) cfg host img
+  shift
   cfg="$(mktemp -d)"
   chmod 700 "$cfg"
   (umask 077 && node -e '
     const [cfg, secrets, ...hosts] = process.argv.slice(1);
     const auth = Buffer.from("AWS:" + require(secrets).ecrPassword).toString("base64");
     const auths = Object.fromEntries(hosts.map((h) => [h, { auth }]));
-    require("fs").writeFileSync(cfg + "/config.json", JSON.stringify({ auths }));' "$cfg" "$STACK/secrets.json" "${REGISTRY_HOSTS[@]}")
-  local host img
-  for host in "${REGISTRY_HOSTS[@]}"; do
-    for img in shell:1 alpine:3 web:1; do
+    require("fs").writeFileSync(cfg + "/config.json", JSON.stringify({ auths }));' "$cfg" "$STACK/secrets.json" "${hosts[@]}")
+  for host in "${hosts[@]}"; do
+    for img in "$@"; do
       docker tag "dockhand-test/$img" "$host/dockhand/$img"
       DOCKER_CONFIG="$cfg" docker push -q "$host/dockhand/$img" >/dev/null || { rm -rf "$cfg"; die "push of $host/dockhand/$img failed"; }
       docker rmi "$host/dockhand/$img" >/dev/null
     done
   done
   rm -rf "$cfg"
+}
+
+# The test images go under every registry name. One registry serves all names, so the blobs are shared;
+# pushing under each name gives each name's repositories.
+push_images() {
+  local sum
+  sum="$(docker image inspect --format "{{.Id}}" dockhand-test/shell:1 dockhand-test/alpine:3 dockhand-test/web:1 | sha256sum | cut -c1-16)"
+  [[ -f "$STACK/pushed.$sum" ]] && return 0
+  push_as "${REGISTRY_HOSTS[*]}" shell:1 alpine:3 web:1
   touch "$STACK/pushed.$sum"
+}
+
+# One real image, one step of it: `tarball` makes a Debian root filesystem with mmdebstrap, cached under
+# .stack/real-images by a digest of what the image is made of; `import` makes the local image from it.
+# Each does nothing when the local image of that digest is there already.
+#   real_image tarball|import <name:tag>
+real_image() {
+  local step="$1" image="$2" sum tarball changes=()
+  local hooks=(--customize-hook='rm -rf "$1"/var/cache/apt/* "$1"/var/lib/apt/lists/*')
+  case "$image" in
+    postgres:*)
+      hooks+=(--customize-hook="copy-in $REAL_DIR/postgres-entrypoint.sh /usr/local/bin"
+        --customize-hook='rm -rf "$1"/var/lib/postgresql/15 "$1"/etc/postgresql/15')
+      changes=(--change 'ENV PATH=/usr/lib/postgresql/15/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        --change 'ENV PGDATA=/var/lib/postgresql/data' --change 'ENV LANG=C.UTF-8'
+        --change 'VOLUME /var/lib/postgresql/data' --change 'EXPOSE 5432'
+        --change 'ENTRYPOINT ["postgres-entrypoint.sh"]' --change 'CMD ["postgres"]') ;;
+    redis:*)
+      hooks+=(--customize-hook='mkdir -p "$1"/data && chroot "$1" chown redis:redis /data')
+      changes=(--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        --change 'WORKDIR /data' --change 'VOLUME /data' --change 'EXPOSE 6379' --change 'USER redis'
+        --change 'CMD ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no"]') ;;
+    app:*)
+      changes=(--change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        --change 'ENV LANG=C.UTF-8' --change 'CMD ["bash"]') ;;
+  esac
+  # What the image is made of, with no absolute path in it, so that every checkout shares the cache.
+  sum="$( (cat "$REAL_DIR"/* && printf '%s\n' "${REAL_PACKAGES[$image]}" "${hooks[@]//$REAL_DIR/}" "${changes[@]}") | sha256sum | cut -c1-16)"
+  tarball="$STACK/real-images/${image%%:*}-$sum.tar"
+  [[ "$(docker image inspect --format '{{index .Config.Labels "dockhand.stack.sum"}}' "dockhand-test/$image" 2>/dev/null)" == "$sum" ]] && return 0
+  case "$step" in
+    tarball)
+      [[ -f "$tarball" ]] && return 0
+      mkdir -p "$STACK/real-images"
+      rm -f "$STACK/real-images/${image%%:*}-"*.tar
+      log "building dockhand-test/$image from Debian packages (${REAL_PACKAGES[$image]})"
+      mmdebstrap --quiet --variant=minbase --include="${REAL_PACKAGES[$image]}" \
+        --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
+        --dpkgopt='path-exclude=/usr/share/locale/*' "${hooks[@]}" \
+        --format=tar bookworm "$tarball.part" || { rm -f "$tarball.part"; die "mmdebstrap of $image failed"; }
+      mv "$tarball.part" "$tarball" ;;
+    import)
+      docker import "${changes[@]}" --change "LABEL dockhand.stack.sum=$sum" "$tarball" "dockhand-test/$image" >/dev/null ;;
+  esac
+}
+
+# The real images under the ECR-shaped us-east-1 name only: they are large, and one name is what the
+# tests that use them need. The tarballs are built at once: mmdebstrap mostly waits for the archive
+# (three at once take ~2.3 min here, one after another ~6 min).
+real_images() {
+  need_root
+  docker info >/dev/null 2>&1 || die "no dockerd answers: run 'test/stack/stack.sh up' first"
+  command -v mmdebstrap >/dev/null || install_missing mmdebstrap
+  local image sum pid pids=() failed=0
+  for image in "${REAL_IMAGES[@]}"; do
+    real_image tarball "$image" &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  ((failed == 0)) || die "building the real images failed (see above)"
+  for image in "${REAL_IMAGES[@]}"; do real_image import "$image"; done
+  sum="$(docker image inspect --format "{{.Id}}" "${REAL_IMAGES[@]/#/dockhand-test/}" | sha256sum | cut -c1-16)"
+  [[ -f "$STACK/pushed-real.$sum" ]] && { describe_real_images; return 0; }
+  push_as "$ECR_US" "${REAL_IMAGES[@]}"
+  touch "$STACK/pushed-real.$sum"
+  describe_real_images
+  log "real images pushed: ${REAL_IMAGES[*]/#/$ECR_US/dockhand/}"
+}
+
+# The registry's side of the veth: tc shapes what leaves the namespace, which is what pulls download.
+shape() {
+  need_root
+  case "${1:-}" in
+    on)
+      ip netns exec "$NETNS" tc qdisc replace dev "$NS_IF" root tbf rate "$LINK_RATE" burst 256kb latency 50ms
+      log "registry link limited to $LINK_RATE" ;;
+    off)
+      ip netns exec "$NETNS" tc qdisc del dev "$NS_IF" root 2>/dev/null || true
+      log "registry link not limited" ;;
+    status) ip netns exec "$NETNS" tc qdisc show dev "$NS_IF" root ;;
+    *) die "usage: test/stack/stack.sh shape on|off|status" ;;
+  esac
 }
 
 start_emulator() {
@@ -252,7 +357,7 @@ EOF
 }
 
 write_description() {
-  node -e '
+  REAL_IMAGES="${REAL_IMAGES[*]}" node -e "$REAL_IMAGES_JS"'
     const [file, stack, port, ...hosts] = process.argv.slice(1);
     const d = {
       dir: stack,
@@ -261,11 +366,26 @@ write_description() {
       registries: { ecrUsEast1: hosts[0], ecrEuWest1: hosts[1], plain: hosts[2] },
       images: { shell: "dockhand/shell:1", alpine: "dockhand/alpine:3", web: "dockhand/web:1" },
       localImages: { shell: "dockhand-test/shell:1", alpine: "dockhand-test/alpine:3", web: "dockhand-test/web:1" },
+      realImages: realImages(),
       stackHelper: { name: "dockhand-stack", binDir: stack + "/bin", dockerConfig: stack + "/docker-config" },
       emulator: { url: "http://127.0.0.1:" + port, requestLog: stack + "/emulator-requests.jsonl" },
     };
     require("fs").writeFileSync(file, JSON.stringify(d, null, 2) + "\n");' \
     "$STACK/stack.json" "$STACK" "$EMULATOR_PORT" "${REGISTRY_HOSTS[@]}"
+}
+
+# The real images in stack.json, under the us-east-1 name: written by `up`, and added by `images-real` to
+# a description an older `up` wrote.
+REAL_IMAGES_JS='function realImages() {
+  const names = process.env.REAL_IMAGES.split(" ");
+  return Object.fromEntries(names.map((i) => [i.split(":")[0], "dockhand/" + i]));
+}'
+describe_real_images() {
+  REAL_IMAGES="${REAL_IMAGES[*]}" node -e "$REAL_IMAGES_JS"'
+    const file = process.argv[1];
+    const d = JSON.parse(require("fs").readFileSync(file, "utf8"));
+    d.realImages = realImages();
+    require("fs").writeFileSync(file, JSON.stringify(d, null, 2) + "\n");' "$STACK/stack.json"
 }
 
 up() {
@@ -323,9 +443,16 @@ status() {
   docker info >/dev/null 2>&1 && echo "docker: reachable" || echo "docker: unreachable"
 }
 
-case "${1:-}" in
-  up) up ;;
-  down) down ;;
-  status) status ;;
-  *) die "usage: test/stack/stack.sh up|down|status" ;;
-esac
+main() {
+  case "${1:-}" in
+    up) up ;;
+    down) down ;;
+    status) status ;;
+    images-real) real_images ;;
+    shape) shape "${2:-}" ;;
+    *) die "usage: test/stack/stack.sh up|down|status|images-real|shape on|off|status" ;;
+  esac
+}
+
+# One line, read whole before it runs: editing this file while it runs cannot make bash run the rest.
+main "$@"; exit

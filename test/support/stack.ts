@@ -13,6 +13,8 @@ export interface Stack {
   registries: { ecrUsEast1: string; ecrEuWest1: string; plain: string };
   images: { shell: string; alpine: string; web: string };
   localImages: { shell: string; alpine: string; web: string };
+  /** Real-sized images from Debian packages, under ecrUsEast1 (`stack.sh images-real` builds and pushes them). */
+  realImages?: { postgres: string; redis: string; app: string };
   stackHelper: { name: string; binDir: string; dockerConfig: string };
   emulator: { url: string; requestLog: string };
 }

@@ -55,6 +55,12 @@ describe('hook settings', () => {
 });
 
 describe('HOOK_FEATURES', () => {
+  it('has early-health-checks off unless asked for, and all the others on', () => {
+    expect(parseFeatures(undefined)).toMatchObject({ 'early-health-checks': false, parallel: true });
+    expect(parseFeatures('+early-health-checks')['early-health-checks']).toBe(true);
+    expect(Object.values(parseFeatures('all')).every(Boolean)).toBe(true);
+  });
+
   it('switches single behaviours off, or all off and some back on', () => {
     expect(parseFeatures('-parallel, -service-logs')).toMatchObject({
       parallel: false,
