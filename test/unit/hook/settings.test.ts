@@ -32,7 +32,8 @@ describe('hook settings', () => {
       privateBase: '/tmp',
       runnerTemp: '/r/_work/_temp',
     });
-    expect(Object.values(config.features).every(Boolean)).toBe(true);
+    const { 'early-health-checks': early, ...others } = config.features;
+    expect([early, Object.values(others).every(Boolean)]).toEqual([false, true]);
   });
 
   it.each([
