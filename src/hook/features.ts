@@ -21,6 +21,8 @@ export const FEATURES = {
 
 export type Feature = keyof typeof FEATURES;
 export type FeatureSet = Record<Feature, boolean>;
+// Safe: Object.keys of a literal object declared above gives exactly its keys.
+const FEATURE_NAMES = Object.keys(FEATURES) as Feature[];
 
 /**
  * Off unless asked for (`+early-health-checks`, or `all`). An early check passes as soon as the service's
@@ -40,7 +42,8 @@ export class FeatureError extends Error {
  * on; "none" switches all off and "all" all on, before what follows.
  */
 export function parseFeatures(spec: string | undefined, setting = 'HOOK_FEATURES'): FeatureSet {
-  const names = Object.keys(FEATURES) as Feature[];
+  const names = FEATURE_NAMES;
+  // Safe: fromEntries over every feature's name gives a value for each key of FeatureSet.
   const set = Object.fromEntries(names.map((name) => [name, !OFF_BY_DEFAULT.has(name)])) as FeatureSet;
   for (const raw of (spec ?? '')
     .split(',')
@@ -175,6 +178,6 @@ export function jobFeaturesOf(env: Env): JobFeatures {
 }
 
 function describe(set: FeatureSet): string {
-  const on = (Object.keys(set) as Feature[]).filter((name) => set[name]);
-  return on.length === 0 ? 'none' : on.length === Object.keys(set).length ? 'all' : on.join(',');
+  const on = FEATURE_NAMES.filter((name) => set[name]);
+  return on.length === 0 ? 'none' : on.length === FEATURE_NAMES.length ? 'all' : on.join(',');
 }

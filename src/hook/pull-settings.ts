@@ -65,7 +65,8 @@ export function parseRegistryMirrors(spec: string | undefined): Map<string, stri
 
 export function parsePullPolicy(value: string | undefined): PullPolicy {
   if (value === undefined || value === '') return 'always';
-  if ((PULL_POLICIES as readonly string[]).includes(value)) return value as PullPolicy;
+  const policy = PULL_POLICIES.find((known) => known === value);
+  if (policy) return policy;
   throw new PullSettingError(
     `HOOK_PULL_POLICY='${value}' is not one of ${PULL_POLICIES.join(', ')}; fix or unset it`,
   );

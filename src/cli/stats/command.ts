@@ -10,15 +10,16 @@ export interface StatsOptions {
   prometheus: boolean;
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 
 /** `90s`, `30m`, `24h`, `7d` before `now`. */
 export function sinceOf(value: string | undefined, now: Date): Date | null {
   if (value === undefined) return null;
   const match = /^([0-9]+)([smhd])$/.exec(value);
-  if (!match)
+  const unit = Object.entries(UNIT_SECONDS).find(([name]) => name === match?.[2]);
+  if (!match || !unit)
     throw new UsageError(`--since ${JSON.stringify(value)} is not a duration like 90s, 30m, 24h or 7d`);
-  return new Date(now.getTime() - Number(match[1]) * (UNIT_SECONDS[match[2] as string] as number) * 1000);
+  return new Date(now.getTime() - Number(match[1]) * unit[1] * 1000);
 }
 
 export function stats(options: StatsOptions, out: Output, now = new Date()): number {
