@@ -21,8 +21,10 @@ commands:
             put back what install changed
   doctor    --runner <dir> [--json]
             check the setup, one line per check, with a fix for each failure
-  run       <workflow.yml> --job <id> [--hook <hook.js>]
-            play one job's containers and run:/docker:// steps through the hook on this machine`;
+  run       <workflow.yml> --job <id> [--event <name>] [--matrix NAME=VALUE]... [--secret NAME[=VALUE]]...
+            [--var NAME=VALUE]... [--hook <hook.js>]
+            play one job's containers and run:/docker:// steps through the hook on this machine
+            (--secret NAME reads the value from dockhand's environment)`;
 
 const OPTIONS = {
   runner: { type: 'string' },
@@ -33,6 +35,10 @@ const OPTIONS = {
   json: { type: 'boolean' },
   job: { type: 'string' },
   hook: { type: 'string' },
+  event: { type: 'string' },
+  matrix: { type: 'string', multiple: true },
+  secret: { type: 'string', multiple: true },
+  var: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -98,6 +104,10 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
           workflow: required(workflow, '<workflow.yml>'),
           job: required(values.job, '--job'),
           hook: values.hook,
+          event: values.event,
+          matrix: values.matrix ?? [],
+          secrets: values.secret ?? [],
+          vars: values.var ?? [],
         },
         config,
         out,

@@ -1,5 +1,6 @@
 // A whole container job, played through a hook the way the runner plays it: prepare_job when there is a
-// job container or a service, the steps in order until one fails, cleanup_job always after prepare_job.
+// job container or a service, the steps in order (after a failure only those the caller's conditions
+// let run), cleanup_job always after prepare_job.
 import {
   containerStep,
   jobContainer,
@@ -11,16 +12,33 @@ import {
 } from './builders';
 import type { HookCall, Replayer } from './replayer';
 
-/** A hook step, or a step the caller will not play through the hook (it makes no call; see `onSkip`). */
+/** What a step's failure does to the job: `continueOnError` leaves the job's status as it was. */
+interface StepOutcome {
+  continueOnError?: boolean;
+}
+
+/**
+ * A hook step, or a step the caller will not play through the hook (it makes no call; see `onSkip`);
+ * `failed` when it failed before any call (its expressions), which fails the job as a failed call does.
+ */
 export type StepSpec =
-  ({ kind: 'script' } & ScriptStepSpec) | ({ kind: 'container' } & ContainerStepSpec) | { kind: 'skip' };
+  | ({ kind: 'script' } & ScriptStepSpec & StepOutcome)
+  | ({ kind: 'container' } & ContainerStepSpec & StepOutcome)
+  | { kind: 'skip'; failed?: boolean; continueOnError?: boolean };
+
+/**
+ * The step at `index`, decided when it is reached from the job's status so far (a workflow's `if:`
+ * conditions and earlier steps' outputs); undefined when the job has no more steps.
+ */
+export type StepSource = (index: number, jobFailed: boolean) => StepSpec | undefined;
 
 export interface JobSpec {
   container?: WorkflowContainer;
   services?: WorkflowContainer[];
   /** The job's `env:`; each step's own env is merged over it. */
   env?: Record<string, string>;
-  steps: StepSpec[];
+  /** A list plays until a step fails; a source decides each step as it is reached. */
+  steps: StepSpec[] | StepSource;
 }
 
 export interface JobResult {
@@ -28,7 +46,7 @@ export interface JobResult {
   /** The hook calls of the steps that ran, in order. */
   steps: HookCall[];
   cleanup: HookCall | null;
-  /** Every call succeeded. */
+  /** Every call succeeded, but for steps that may fail (`continueOnError`). */
   ok: boolean;
 }
 
@@ -39,7 +57,7 @@ export type JobCall = { phase: 'prepare' } | { phase: 'step'; index: number } | 
 export interface JobObserver {
   onStart?(call: JobCall): void;
   onEnd?(call: JobCall, result: HookCall): void;
-  /** A `skip` step was reached (steps after a failure are never reached). */
+  /** A `skip` step was reached (a list's steps after a failure are never reached). */
   onSkip?(index: number): void;
 }
 
@@ -89,16 +107,23 @@ export async function replayJob(
       result.prepare = await play({ phase: 'prepare' }, calls.prepare);
       if (result.prepare.exitCode !== 0) return result;
     }
-    for (const [index, step] of job.steps.entries()) {
+    const { steps } = job;
+    const source: StepSource = Array.isArray(steps)
+      ? (index, jobFailed) => (jobFailed ? undefined : steps[index])
+      : steps;
+    let jobFailed = false;
+    for (let index = 0, step = source(0, false); step !== undefined; step = source(++index, jobFailed)) {
       if (step.kind === 'skip') {
         observer.onSkip?.(index);
+        if (step.failed === true && step.continueOnError !== true) jobFailed = true;
         continue;
       }
-      const call = await play({ phase: 'step', index }, () => calls.step(step));
+      const spec = step;
+      const call = await play({ phase: 'step', index }, () => calls.step(spec));
       result.steps.push(call);
-      if (call.exitCode !== 0) return result;
+      if (call.exitCode !== 0 && spec.continueOnError !== true) jobFailed = true;
     }
-    result.ok = true;
+    result.ok = !jobFailed;
     return result;
   } finally {
     if (calls.needsPrepare) {

@@ -1,6 +1,6 @@
 // `dockhand run` on the sample workflows in examples/workflows, through the built CLI and hook, pulling
 // from the stack's registries with its test credential helper (no login step, no credentials in YAML).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { distDir, loadStack, repoRoot } from '../support/stack';
@@ -13,9 +13,11 @@ interface Run {
   stderr: string;
 }
 
+const example = (name: string) => path.join(repoRoot, 'examples/workflows', name);
+const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/workflows', name);
+
 /** Async so a long pull never blocks the test process; the job log is collected as it streams. */
-function dockhandRun(workflow: string, extra: string[] = []): Promise<Run> {
-  const file = path.join(repoRoot, 'examples/workflows', workflow);
+function dockhandRun(file: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Run> {
   const child = spawn(
     process.execPath,
     [path.join(distDir, 'cli.js'), 'run', file, '--job', 'test', ...extra],
@@ -24,6 +26,7 @@ function dockhandRun(workflow: string, extra: string[] = []): Promise<Run> {
         PATH: `${stack.stackHelper.binDir}:/usr/local/bin:/usr/bin:/bin`,
         HOME: '/nonexistent',
         DOCKER_CONFIG: stack.stackHelper.dockerConfig,
+        ...env,
       },
       timeout: 240_000,
     },
@@ -44,7 +47,7 @@ function summaryRow(out: string, step: string): string {
 
 describe('dockhand run', () => {
   it('plays the sample job: container, service by name, docker step, with groups and a summary', async () => {
-    const result = await dockhandRun('ci.yml');
+    const result = await dockhandRun(example('ci.yml'));
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('── Initialize containers\n');
     expect(result.stdout).toMatch(/^▸ /m);
@@ -63,18 +66,18 @@ describe('dockhand run', () => {
     expect(result.status, result.stdout).toBe(0);
   });
 
-  it('stops at a failing step, shows it failed and the next one not run, and exits 1', async () => {
-    const result = await dockhandRun('failing-step.yml');
+  it('stops at a failing step, shows it failed and the next one skipped (as GitHub does), and exits 1', async () => {
+    const result = await dockhandRun(example('failing-step.yml'));
     expect(result.stdout).toContain('about to fail');
     expect(result.stdout).not.toContain('never printed\n');
     expect(summaryRow(result.stdout, 'Fails on purpose'), result.stdout).toMatch(/ failure +\d+\.\d s$/);
-    expect(summaryRow(result.stdout, 'Run echo never printed'), result.stdout).toMatch(/ not run +-$/);
+    expect(summaryRow(result.stdout, 'Run echo never printed'), result.stdout).toMatch(/ skipped +-$/);
     expect(summaryRow(result.stdout, 'Stop containers'), result.stdout).toMatch(/ success/);
     expect(result.status, result.stdout).toBe(1);
   });
 
   it('fails Initialize containers on an unhealthy service, runs no step, still cleans up', async () => {
-    const result = await dockhandRun('unhealthy-service.yml');
+    const result = await dockhandRun(example('unhealthy-service.yml'));
     expect(result.stdout, result.stdout).toMatch(/web.*unhealthy/);
     expect(summaryRow(result.stdout, 'Initialize containers'), result.stdout).toMatch(/ failure/);
     expect(summaryRow(result.stdout, 'Run echo never reached'), result.stdout).toMatch(/ not run/);
@@ -83,9 +86,63 @@ describe('dockhand run', () => {
   });
 
   it('refuses an unknown job with the jobs the file has', async () => {
-    const result = await dockhandRun('ci.yml', ['--job', 'nope']);
+    const result = await dockhandRun(example('ci.yml'), ['--job', 'nope']);
     expect(result.stderr).toContain('dockhand: ');
     expect(result.stderr).toContain("no job 'nope' in this workflow; its jobs are: test");
+    expect(result.status).toBe(2);
+  });
+
+  it('plays contexts, env levels, defaults, file commands, outputs, if:, continue-on-error as GitHub does', async () => {
+    const result = await dockhandRun(
+      fixture('contexts.yml'),
+      ['--matrix', 'flavour=spicy', '--secret', 'API_TOKEN', '--var', 'REGION=eu-west-1'],
+      { API_TOKEN: 'tok-5ecret-value' },
+    );
+    const out = result.stdout;
+    expect(result.stderr, out).toBe('');
+    // One combination, picked by --matrix; the step's name is evaluated.
+    expect(out).toContain('── Prepare spicy\n');
+    expect(out).not.toContain('plain');
+    expect(out).toContain('level=step workflow=w nothing=[] file=one\n');
+    expect(out).toContain('multi=line 1\nline 2\n');
+    expect(out).toMatch(/^path=\/opt\/extra\/bin:/m);
+    expect(out).toMatch(/^pwd=\/__w\/[^/]+\/[^/]+\/sub$/m);
+    expect(out).toContain('output=hi spicy\n');
+    // github.sha and GITHUB_SHA: the commit the workflow file is checked out at.
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    expect(out).toContain(`sha=${head} event=push context=push\n`);
+    // The secret is masked wherever it shows, and is not in the job's environment unless mapped.
+    expect(out).toContain('secret=*** env-secret=[] var=eu-west-1\n');
+    expect(out).not.toContain('tok-5ecret-value');
+    // The docker step's $GITHUB_OUTPUT and $GITHUB_ENV, its with: input as INPUT_WHO.
+    expect(out).toContain('docker got spicy from-docker-env=yes\n');
+    expect(summaryRow(out, 'May fail'), out).toMatch(/ failure +\d+\.\d s$/);
+    expect(summaryRow(out, 'Fails for real'), out).toMatch(/ failure +\d+\.\d s$/);
+    expect(summaryRow(out, 'Not run after a failure'), out).toMatch(/ skipped +-$/);
+    expect(out).not.toContain('never printed\n');
+    expect(out).toContain('failure() ran\n');
+    expect(summaryRow(out, 'Runs on failure'), out).toMatch(/ success/);
+    expect(summaryRow(out, 'Stop containers'), out).toMatch(/ success/);
+    expect(out).toContain('── Step summary\n## Summary of spicy\n');
+    expect(result.status, out).toBe(1);
+  });
+
+  it('skips a job whose if: is false, starting nothing, and plays it for the event it waits for', async () => {
+    const skipped = await dockhandRun(fixture('skipped-job.yml'));
+    expect(skipped.stdout).toContain(
+      "── Skip job test: its if: (success() && (github.event_name == 'workflow_dispatch')) is false",
+    );
+    expect(skipped.stdout).not.toContain('Initialize containers');
+    expect(summaryRow(skipped.stdout, 'job test'), skipped.stdout).toMatch(/ skipped/);
+    expect(skipped.status, skipped.stdout).toBe(0);
+    const played = await dockhandRun(fixture('skipped-job.yml'), ['--event', 'workflow_dispatch']);
+    expect(played.stdout).toContain('deploying on workflow_dispatch\n');
+    expect(played.status, played.stdout).toBe(0);
+  });
+
+  it('refuses a workflow GitHub would refuse, in one line', async () => {
+    const result = await dockhandRun(fixture('skipped-job.yml'), ['--matrix', 'nope=1']);
+    expect(result.stderr).toMatch(/^dockhand: --matrix nope=1 matches no combination/);
     expect(result.status).toBe(2);
   });
 });

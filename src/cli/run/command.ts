@@ -1,12 +1,16 @@
-// `dockhand run <workflow> --job <id>`: one job of a real workflow file, played through the hook on
-// this machine's docker exactly as a runner would, with the job log streamed and a summary at the end.
+// `dockhand run <workflow> --job <id>`: one job of a real workflow file, read with GitHub's own parser
+// and played through the hook on this machine's docker as a runner would, each matrix combination in
+// turn, with the job log streamed (secrets masked) and a summary at the end.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createReplayer, jobLayout } from '../../replay';
+import { createReplayer } from '../../replay';
 import { UsageError, type CliConfig, type Output } from '../context';
 import { readIfExists } from '../install/files';
+import { readCheckout, type Checkout } from './checkout';
+import { evaluateTemplate } from './expressions';
 import { JobLogRenderer } from './log-renderer';
+import { describeCombination, matrixCombinations, pickCombinations } from './matrix';
 import { playJob } from './play';
 import { formatSummary } from './summary';
 import { readWorkflowJob, WorkflowError } from './workflow';
@@ -16,9 +20,76 @@ export interface RunOptions {
   job: string;
   /** The hook to play through; dist/hook.js beside the CLI by default. */
   hook: string | undefined;
+  /** The event that triggered the run; the first of `on:` by default. */
+  event?: string;
+  /** `NAME=VALUE`: the matrix combinations to play. */
+  matrix?: string[];
+  /** `NAME=VALUE`, or `NAME` to read it from dockhand's environment. */
+  secrets?: string[];
+  /** `NAME=VALUE`. */
+  vars?: string[];
 }
 
-const REPOSITORY = 'local/workspace';
+/** The repository when the workflow is not in a checkout of one. */
+const DEFAULT_REPOSITORY = 'local/workspace';
+
+function pairs(values: string[], flag: string): [string, string][] {
+  return values.map((value) => {
+    const equals = value.indexOf('=');
+    if (equals <= 0) throw new UsageError(`${flag} ${value}: expected NAME=VALUE`);
+    return [value.slice(0, equals), value.slice(equals + 1)];
+  });
+}
+
+function secretsOf(values: string[], env: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    values.map((value) => {
+      const equals = value.indexOf('=');
+      if (equals > 0) return [value.slice(0, equals), value.slice(equals + 1)];
+      const fromEnv = env[value];
+      if (value === '' || fromEnv === undefined)
+        throw new UsageError(
+          `--secret ${value}: no such variable in dockhand's environment; export it or give NAME=VALUE`,
+        );
+      return [value, fromEnv];
+    }),
+  );
+}
+
+/**
+ * The github context: sha, ref and repository of the checkout the workflow file is in, else plausible
+ * values of a push to main.
+ */
+function githubContext(
+  checkout: Checkout | undefined,
+  event: string,
+  workflow: string,
+  job: string,
+): Record<string, unknown> {
+  const repository = checkout?.repository ?? DEFAULT_REPOSITORY;
+  const ref = checkout?.ref ?? 'refs/heads/main';
+  const name = repository.split('/')[1] ?? repository;
+  return {
+    event_name: event,
+    event: {},
+    sha: checkout?.sha ?? '0000000000000000000000000000000000000000',
+    ref,
+    ref_name: ref.replace(/^refs\/(heads|tags)\//, ''),
+    ref_type: ref.startsWith('refs/tags/') ? 'tag' : 'branch',
+    repository,
+    repository_owner: repository.split('/')[0],
+    workflow,
+    job,
+    run_id: '1',
+    run_number: '1',
+    run_attempt: '1',
+    actor: 'dockhand',
+    server_url: 'https://github.com',
+    api_url: 'https://api.github.com',
+    graphql_url: 'https://api.github.com/graphql',
+    workspace: `/__w/${name}/${name}`,
+  };
+}
 
 export async function run(options: RunOptions, config: CliConfig, out: Output): Promise<number> {
   const text = readIfExists(options.workflow);
@@ -28,36 +99,65 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
     throw new UsageError(`${hookPath}: no such hook; run 'npm run build' or pass --hook`);
   let plan;
   try {
-    plan = readWorkflowJob(text, options.job, jobLayout('/', REPOSITORY).containerWorkspace);
+    plan = await readWorkflowJob(text, options.job);
   } catch (error) {
     if (error instanceof WorkflowError) {
       throw new UsageError(`${options.workflow}: ${error.message}`, { cause: error });
     }
     throw error;
   }
-
-  // A throw-away runner folder: the job's workspace and temp files live there and go with it.
-  const root = mkdtempSync(path.join(os.tmpdir(), 'dockhand-run-'));
-  const log = new JobLogRenderer((line) => out.line(line));
-  try {
-    const replayer = createReplayer({
-      hookPath,
-      runnerRoot: root,
-      env: { ...config.env },
-      repository: REPOSITORY,
-      onOutput: (chunk) => log.push(chunk),
-    });
-    const rows = await playJob(replayer, plan, {
-      header: (title) => {
-        log.flush();
-        out.line(`── ${title}`);
-      },
-    });
-    log.flush();
-    out.line('');
-    for (const line of formatSummary(rows)) out.line(line);
-    return rows.some((r) => r.status === 'failure') ? 1 : 0;
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+  const event = options.event ?? plan.events[0] ?? 'push';
+  const secrets = secretsOf(options.secrets ?? [], config.env);
+  const vars = Object.fromEntries(pairs(options.vars ?? [], '--var'));
+  const github = githubContext(readCheckout(options.workflow), event, plan.workflowName, plan.id);
+  const all = matrixCombinations(evaluateTemplate(plan.strategy, { github, vars, inputs: {}, needs: {} }));
+  const combinations = pickCombinations(all, pairs(options.matrix ?? [], '--matrix'));
+  if (combinations.length === 0) {
+    throw new UsageError(
+      `--matrix ${(options.matrix ?? []).join(' ')} matches no combination; the job's are: ${all.map(describeCombination).join('; ')}`,
+    );
   }
+
+  let failed = false;
+  for (const matrix of combinations) {
+    if (all.length > 1) out.line(`═══ ${plan.id} (${describeCombination(matrix)})`);
+    // A throw-away runner folder: the job's workspace and temp files live there and go with it.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'dockhand-run-'));
+    const log = new JobLogRenderer((line) => out.line(line));
+    for (const secret of Object.values(secrets)) log.addMask(secret);
+    try {
+      const replayer = createReplayer({
+        hookPath,
+        runnerRoot: root,
+        env: { ...config.env },
+        repository: String(github.repository),
+        onOutput: (chunk) => log.push(chunk),
+      });
+      const report = await playJob(
+        replayer,
+        plan,
+        { github, matrix, secrets, vars },
+        {
+          header: (title) => {
+            log.flush();
+            out.line(`── ${title}`);
+          },
+          line: (line) => log.push(`${line}\n`),
+        },
+      );
+      log.flush();
+      for (const summary of report.summaries) {
+        out.line('');
+        out.line('── Step summary');
+        log.push(summary.endsWith('\n') ? summary : `${summary}\n`);
+        log.flush();
+      }
+      out.line('');
+      for (const line of formatSummary(report.rows)) out.line(line);
+      failed ||= report.failed;
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  return failed ? 1 : 0;
 }

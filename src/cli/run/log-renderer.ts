@@ -34,7 +34,7 @@ export class JobLogRenderer {
   }
 
   /** As the runner's add-mask: the whole value, and each of its lines on its own (trimmed). */
-  private addMask(value: string): void {
+  addMask(value: string): void {
     if (value.trim() === '') return;
     const lines = value.split(/[\r\n]+/).map((line) => line.trim());
     this.masks = [...new Set([...this.masks, value, ...lines.filter(Boolean)])].sort(
