@@ -5,7 +5,15 @@ export {
   type Replayer,
   type ReplayerOptions,
 } from './replayer';
-export { replayJob, type JobCall, type JobResult, type JobSpec, type StepSource, type StepSpec } from './job';
+export {
+  replayJob,
+  type JobCall,
+  type JobResult,
+  type JobSpec,
+  type JobStatus,
+  type StepSource,
+  type StepSpec,
+} from './job';
 export { createJobLayout, jobLayout, type JobLayout } from './layout';
 export {
   containerStep,

@@ -1,11 +1,17 @@
 // `dockhand run` on the sample workflows in examples/workflows, through the built CLI and hook, pulling
 // from the stack's registries with its test credential helper (no login step, no credentials in YAML).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runnerIdOf } from '../../src/hook/config';
+import { labelledFor } from '../support/docker-snapshot';
 import { distDir, loadStack, repoRoot } from '../support/stack';
+import { makeTempDir, removeTempDirs } from '../support/temp';
 
 const stack = loadStack();
+// dockhand run's runner folder lives here, apart from any other dockhand run on this machine.
+const runTmp = makeTempDir('dockhand-cli-run-');
+afterAll(removeTempDirs);
 
 interface Run {
   status: number | null;
@@ -16,8 +22,15 @@ interface Run {
 const example = (name: string) => path.join(repoRoot, 'examples/workflows', name);
 const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/workflows', name);
 
+interface Started {
+  child: ChildProcess;
+  done: Promise<Run>;
+  /** Resolves once the job log has shown `text`. */
+  shown(text: string): Promise<void>;
+}
+
 /** Async so a long pull never blocks the test process; the job log is collected as it streams. */
-function dockhandRun(file: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+function startDockhandRun(file: string, extra: string[] = [], env: Record<string, string> = {}): Started {
   const child = spawn(
     process.execPath,
     [path.join(distDir, 'cli.js'), 'run', file, '--job', 'test', ...extra],
@@ -26,6 +39,7 @@ function dockhandRun(file: string, extra: string[] = [], env: Record<string, str
         PATH: `${stack.stackHelper.binDir}:/usr/local/bin:/usr/bin:/bin`,
         HOME: '/nonexistent',
         DOCKER_CONFIG: stack.stackHelper.dockerConfig,
+        TMPDIR: runTmp,
         ...env,
       },
       timeout: 240_000,
@@ -33,12 +47,30 @@ function dockhandRun(file: string, extra: string[] = [], env: Record<string, str
   );
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const waiting: { text: string; resolve: () => void }[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const w of waiting.filter((w) => stdout.includes(w.text))) w.resolve();
+  });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
+  const done = new Promise<Run>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
+  const shown = (text: string) =>
+    stdout.includes(text)
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => waiting.push({ text, resolve }));
+  return { child, done, shown };
+}
+
+function dockhandRun(file: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Run> {
+  return startDockhandRun(file, extra, env).done;
+}
+
+/** The runner id the hook gives `dockhand run`'s fixed runner folder (src/cli/run/run-folder.ts). */
+function runRunnerId(tmp: string): string {
+  return runnerIdOf(path.join(tmp, `dockhand-run-${process.getuid?.() ?? 0}`, 'runner', '_work', '_temp'));
 }
 
 function summaryRow(out: string, step: string): string {
@@ -144,5 +176,50 @@ describe('dockhand run', () => {
     const result = await dockhandRun(fixture('skipped-job.yml'), ['--matrix', 'nope=1']);
     expect(result.stderr).toMatch(/^dockhand: --matrix nope=1 matches no combination/);
     expect(result.status).toBe(2);
+  });
+
+  it('timeout-minutes: a step past its limit is cancelled and fails, a job past its own is cancelled, cleanup runs', async () => {
+    const result = await dockhandRun(fixture('timeouts.yml'));
+    const out = result.stdout;
+    expect(out).toContain('step started\n');
+    expect(out).not.toContain('never printed');
+    expect(summaryRow(out, "Past the step's limit"), out).toMatch(/ failure/);
+    expect(out).toContain("failure() after the step's timeout\n");
+    expect(out).toContain('waiting for the job');
+    expect(out).toContain('Error: the job ran longer than its timeout-minutes (0.2): cancelling it');
+    expect(summaryRow(out, "Past the job's limit"), out).toMatch(/ failure/);
+    expect(out).toContain("cancelled() after the job's timeout\n");
+    expect(summaryRow(out, 'Stop containers'), out).toMatch(/ success/);
+    expect(labelledFor(runRunnerId(runTmp))).toEqual({ containers: [], networks: [] });
+    expect(result.status, out).toBe(1);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    '%s cancels the job as the runner does: the step is interrupted, cleanup_job removes everything',
+    async (signal) => {
+      const run = startDockhandRun(fixture('long-step.yml'));
+      await run.shown('step started\n');
+      run.child.kill(signal);
+      const result = await run.done;
+      const out = result.stdout;
+      expect(out).toContain(`── ${signal}: cancelling the job; cleanup follows`);
+      expect(summaryRow(out, 'Waits'), out).toMatch(/ failure/);
+      expect(summaryRow(out, 'Not after a cancel'), out).toMatch(/ skipped/);
+      expect(summaryRow(out, 'Stop containers'), out).toMatch(/ success/);
+      expect(labelledFor(runRunnerId(runTmp))).toEqual({ containers: [], networks: [] });
+      expect(result.status, out).toBe(1);
+    },
+  );
+
+  it('a run killed outright leaves its containers; the next run, in the same runner folder, removes them', async () => {
+    const killed = startDockhandRun(fixture('long-step.yml'));
+    await killed.shown('step started\n');
+    killed.child.kill('SIGKILL');
+    await killed.done;
+    const left = labelledFor(runRunnerId(runTmp));
+    expect(left.containers.length).toBeGreaterThan(0);
+    const next = await dockhandRun(fixture('skipped-job.yml'), ['--event', 'workflow_dispatch']);
+    expect(next.status, next.stdout).toBe(0);
+    expect(labelledFor(runRunnerId(runTmp))).toEqual({ containers: [], networks: [] });
   });
 });

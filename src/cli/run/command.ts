@@ -1,7 +1,7 @@
 // `dockhand run <workflow> --job <id>`: one job of a real workflow file, read with GitHub's own parser
 // and played through the hook on this machine's docker as a runner would, each matrix combination in
 // turn, with the job log streamed (secrets masked) and a summary at the end.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createReplayer } from '../../replay';
@@ -11,9 +11,10 @@ import { readCheckout, type Checkout } from './checkout';
 import { evaluateTemplate } from './expressions';
 import { JobLogRenderer } from './log-renderer';
 import { describeCombination, matrixCombinations, pickCombinations } from './matrix';
-import { playJob } from './play';
+import { playJob, type JobInputs } from './play';
+import { openRunFolder } from './run-folder';
 import { formatSummary } from './summary';
-import { readWorkflowJob, WorkflowError } from './workflow';
+import { readWorkflowJob, WorkflowError, type WorkflowJob } from './workflow';
 
 export interface RunOptions {
   workflow: string;
@@ -118,46 +119,80 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
     );
   }
 
+  // Ctrl-C, SIGTERM and a hang-up cancel the job as the runner cancels one: the running hook call is
+  // interrupted, the steps that run on cancellation run, and cleanup_job removes what the job started.
+  const cancel = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!cancel.signal.aborted) out.line(`── ${signal}: cancelling the job; cleanup follows`);
+    cancel.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
   let failed = false;
-  for (const matrix of combinations) {
-    if (all.length > 1) out.line(`═══ ${plan.id} (${describeCombination(matrix)})`);
-    // A throw-away runner folder: the job's workspace and temp files live there and go with it.
-    const root = mkdtempSync(path.join(os.tmpdir(), 'dockhand-run-'));
-    const log = new JobLogRenderer((line) => out.line(line));
-    for (const secret of Object.values(secrets)) log.addMask(secret);
-    try {
-      const replayer = createReplayer({
-        hookPath,
-        runnerRoot: root,
-        env: { ...config.env },
-        repository: String(github.repository),
-        onOutput: (chunk) => log.push(chunk),
-      });
-      const report = await playJob(
-        replayer,
-        plan,
-        { github, matrix, secrets, vars },
-        {
-          header: (title) => {
-            log.flush();
-            out.line(`── ${title}`);
-          },
-          line: (line) => log.push(`${line}\n`),
-        },
-      );
-      log.flush();
-      for (const summary of report.summaries) {
-        out.line('');
-        out.line('── Step summary');
-        log.push(summary.endsWith('\n') ? summary : `${summary}\n`);
-        log.flush();
-      }
-      out.line('');
-      for (const line of formatSummary(report.rows)) out.line(line);
-      failed ||= report.failed;
-    } finally {
-      rmSync(root, { recursive: true, force: true });
+  try {
+    for (const matrix of combinations) {
+      if (cancel.signal.aborted) break;
+      if (all.length > 1) out.line(`═══ ${plan.id} (${describeCombination(matrix)})`);
+      failed =
+        (await playCombination(
+          plan,
+          { github, matrix, secrets, vars },
+          hookPath,
+          config,
+          out,
+          cancel.signal,
+        )) || failed;
     }
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
   }
-  return failed ? 1 : 0;
+  return failed || cancel.signal.aborted ? 1 : 0;
+}
+
+/** One matrix combination in this user's runner folder; true when the job failed. */
+async function playCombination(
+  plan: WorkflowJob,
+  inputs: JobInputs,
+  hookPath: string,
+  config: CliConfig,
+  out: Output,
+  cancel: AbortSignal,
+): Promise<boolean> {
+  const folder = openRunFolder(os.tmpdir(), process.getuid?.() ?? 0);
+  const log = new JobLogRenderer((line) => out.line(line));
+  for (const secret of Object.values(inputs.secrets)) log.addMask(secret);
+  try {
+    const replayer = createReplayer({
+      hookPath,
+      runnerRoot: folder.root,
+      env: { ...config.env },
+      repository: String(inputs.github.repository),
+      onOutput: (chunk) => log.push(chunk),
+    });
+    const report = await playJob(
+      replayer,
+      plan,
+      inputs,
+      {
+        header: (title) => {
+          log.flush();
+          out.line(`── ${title}`);
+        },
+        line: (line) => log.push(`${line}\n`),
+      },
+      cancel,
+    );
+    log.flush();
+    for (const summary of report.summaries) {
+      out.line('');
+      out.line('── Step summary');
+      log.push(summary.endsWith('\n') ? summary : `${summary}\n`);
+      log.flush();
+    }
+    out.line('');
+    for (const line of formatSummary(report.rows)) out.line(line);
+    return report.failed;
+  } finally {
+    folder.release();
+  }
 }

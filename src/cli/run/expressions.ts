@@ -4,9 +4,8 @@
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
 import { TokenType, type Token } from '@actions/expressions/lexer';
 import { isBasicExpression, isLiteral, isMapping, isSequence } from '@actions/workflow-parser';
+import type { JobStatus } from '../../replay';
 import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
-
-export type JobStatus = 'success' | 'failure' | 'cancelled';
 
 /** The contexts an expression reads (github, env, matrix, secrets, vars, steps, job, runner, ...), as JSON. */
 export type Contexts = Record<string, unknown>;

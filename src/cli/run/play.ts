@@ -10,18 +10,12 @@ import {
   fileCommandFiles,
   replayJob,
   type JobCall,
+  type JobStatus,
   type Replayer,
   type StepSpec,
   type WorkflowContainer,
 } from '../../replay';
-import {
-  asString,
-  evaluateCondition,
-  evaluateStrings,
-  evaluateTemplate,
-  type Contexts,
-  type JobStatus,
-} from './expressions';
+import { asString, evaluateCondition, evaluateStrings, evaluateTemplate, type Contexts } from './expressions';
 import { parseKeyValueFile, parsePathFile, readFileCommand } from './file-commands';
 import type { StepRow } from './summary';
 import type { WorkflowJob, WorkflowStep } from './workflow';
@@ -47,6 +41,18 @@ export interface JobReport {
   /** The job's `if:` was false: nothing was started. */
   skipped: boolean;
   failed: boolean;
+}
+
+/** The runner's limit for a job without `timeout-minutes`. */
+const DEFAULT_JOB_TIMEOUT_MINUTES = 360;
+
+/** `timeout-minutes` in ms (fractions allowed, as the runner takes them); undefined when not given. */
+function timeoutMsOf(value: unknown, where: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const minutes = Number(value);
+  if (!Number.isFinite(minutes) || minutes <= 0)
+    throw new Error(`${where} timeout-minutes must be a positive number, not ${asString(value)}`);
+  return minutes * 60_000;
 }
 
 const PREPARE = 'Initialize containers';
@@ -123,11 +129,16 @@ interface StepState {
   continueOnError: boolean;
 }
 
+/**
+ * `cancel` cancels the job as the runner does (the running call interrupted, the next steps see
+ * cancelled(), cleanup_job still runs); so does the job's `timeout-minutes` (360 by default).
+ */
 export async function playJob(
   replayer: Replayer,
   plan: WorkflowJob,
   inputs: JobInputs,
   out: PlayOutput,
+  cancel?: AbortSignal,
 ): Promise<JobReport> {
   const { layout } = replayer;
   const base: Contexts = {
@@ -154,6 +165,14 @@ export async function playJob(
     (evaluateTemplate(plan.services, base) as Record<string, unknown> | undefined) ?? {},
   ).map(([name, value]) => ({ name, spec: containerOf(value, `jobs.${plan.id}.services.${name}`) }));
   const defaults = runDefaults(plan, { ...base, env: jobEnv });
+  const jobTimeoutMs =
+    timeoutMsOf(evaluateTemplate(plan.timeoutMinutes, base), `jobs.${plan.id}`) ??
+    DEFAULT_JOB_TIMEOUT_MINUTES * 60_000;
+  const jobTimeout = AbortSignal.timeout(jobTimeoutMs);
+  const jobCancel = cancel === undefined ? jobTimeout : AbortSignal.any([cancel, jobTimeout]);
+  const onJobTimeout = () =>
+    out.line(`Error: the job ran longer than its timeout-minutes (${jobTimeoutMs / 60_000}): cancelling it`);
+  jobTimeout.addEventListener('abort', onJobTimeout);
   const githubEnv = githubVariables(inputs.github);
 
   // What the steps have changed: $GITHUB_ENV, $GITHUB_PATH (last added first), the steps context.
@@ -193,11 +212,10 @@ export async function playJob(
     return { kind: 'skip', failed: status === 'failure' };
   };
 
-  const planStep = (index: number, jobFailed: boolean): StepSpec | undefined => {
+  const planStep = (index: number, status: JobStatus): StepSpec | undefined => {
     const step = plan.steps[index];
     if (step === undefined) return undefined;
     if (step.skipped !== undefined) return skip(index, step, 'skipped', step.skipped);
-    const status: JobStatus = jobFailed ? 'failure' : 'success';
     try {
       if (!evaluateCondition(step.condition, contextsFor(status), status))
         return skip(index, step, 'skipped', `its if: (${step.condition}) is false`);
@@ -206,6 +224,10 @@ export async function playJob(
       const name = nameOf(step, contexts);
       const continueOnError = ['true', true].includes(
         evaluateTemplate(step.fields.find('continue-on-error'), contexts) as string | boolean,
+      );
+      const timeoutMs = timeoutMsOf(
+        evaluateTemplate(step.fields.find('timeout-minutes'), contexts),
+        `step ${name}:`,
       );
       const fileCommands = randomUUID();
       states[index] = { id: step.id, name, fileCommands, continueOnError };
@@ -230,6 +252,7 @@ export async function playJob(
             dir === '' ? undefined : path.posix.isAbsolute(dir) ? dir : `${layout.containerWorkspace}/${dir}`,
           fileCommands,
           continueOnError,
+          timeoutMs,
         };
       }
       const inputsOf = evaluateStrings(step.fields.find('with'), contexts);
@@ -244,6 +267,7 @@ export async function playJob(
         env: { ...inputVariables, ...env },
         fileCommands,
         continueOnError,
+        timeoutMs,
       };
     } catch (error) {
       // As the runner: a step whose expressions cannot be evaluated fails.
@@ -302,7 +326,9 @@ export async function playJob(
         else cleanupRow = row;
       },
     },
+    jobCancel,
   );
+  jobTimeout.removeEventListener('abort', onJobTimeout);
   report.failed = !result.ok;
   report.rows = [...(prepareRow ? [prepareRow] : []), ...stepRows, ...(cleanupRow ? [cleanupRow] : [])];
   return report;
