@@ -222,4 +222,23 @@ describe('dockhand run', () => {
     expect(next.status, next.stdout).toBe(0);
     expect(labelledFor(runRunnerId(runTmp))).toEqual({ containers: [], networks: [] });
   });
+
+  it('warns before the job of a service its key will not reach under the hook, with the two fixes', async () => {
+    const result = await dockhandRun(fixture('service-keys.yml'));
+    const out = result.stdout;
+    const warning =
+      "Warning: service 'cache' will not be reachable as 'cache' under the hook, which names it 'web': add 'options: --network-alias cache' to it, or set HOOK_SERVICE_ALIASES=210987654321.dkr.ecr.eu-west-1.amazonaws.com/dockhand/web=cache on the runner";
+    expect(out).toContain(`${warning}\n── Initialize containers\n`);
+    expect(out).not.toContain("service 'api'");
+    expect(out).toContain('hello from the dockhand web service');
+    expect(out).toContain('cache is not a name here');
+    expect(result.status, out).toBe(0);
+    // With the setting on the runner, the key is the service's name: no warning.
+    const named = await dockhandRun(fixture('service-keys.yml'), [], {
+      HOOK_SERVICE_ALIASES: '210987654321.dkr.ecr.eu-west-1.amazonaws.com/dockhand/web=cache',
+    });
+    expect(named.stdout).not.toContain('Warning: service');
+    expect(named.stdout).toContain('cache answered\n');
+    expect(named.status, named.stdout).toBe(0);
+  });
 });

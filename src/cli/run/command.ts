@@ -119,6 +119,7 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
     );
   }
 
+  const hookEnv = { ...config.env, GITHUB_REPOSITORY: String(github.repository) };
   // Ctrl-C, SIGTERM and a hang-up cancel the job as the runner cancels one: the running hook call is
   // interrupted, the steps that run on cancellation run, and cleanup_job removes what the job started.
   const cancel = new AbortController();
@@ -136,7 +137,7 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
       failed =
         (await playCombination(
           plan,
-          { github, matrix, secrets, vars },
+          { github, matrix, secrets, vars, hookEnv },
           hookPath,
           config,
           out,

@@ -17,6 +17,7 @@ import {
 } from '../../replay';
 import { asString, evaluateCondition, evaluateStrings, evaluateTemplate, type Contexts } from './expressions';
 import { parseKeyValueFile, parsePathFile, readFileCommand } from './file-commands';
+import { serviceNameWarnings } from './service-names';
 import type { StepRow } from './summary';
 import type { WorkflowJob, WorkflowStep } from './workflow';
 
@@ -32,6 +33,8 @@ export interface JobInputs {
   matrix: Record<string, unknown>;
   secrets: Record<string, string>;
   vars: Record<string, string>;
+  /** The settings the hook runs with (HOOK_SERVICE_ALIASES, HOOK_FEATURES ...), for the services' names. */
+  hookEnv: Readonly<Record<string, string>>;
 }
 
 export interface JobReport {
@@ -164,6 +167,11 @@ export async function playJob(
   const services = Object.entries(
     (evaluateTemplate(plan.services, base) as Record<string, unknown> | undefined) ?? {},
   ).map(([name, value]) => ({ name, spec: containerOf(value, `jobs.${plan.id}.services.${name}`) }));
+  for (const warning of serviceNameWarnings(
+    services.flatMap(({ name, spec }) => (spec === undefined ? [] : [{ key: name, spec }])),
+    inputs.hookEnv,
+  ))
+    out.line(warning);
   const defaults = runDefaults(plan, { ...base, env: jobEnv });
   const jobTimeoutMs =
     timeoutMsOf(evaluateTemplate(plan.timeoutMinutes, base), `jobs.${plan.id}`) ??

@@ -59,12 +59,15 @@ const inputs: JobInputs = {
   matrix: {},
   secrets: { TOKEN: 's3cret' },
   vars: { REGION: 'eu-west-1' },
+  hookEnv: {},
 };
 
 const headers: string[] = [];
-const out = { header: (title: string) => headers.push(title), line: () => undefined };
+const lines: string[] = [];
+const out = { header: (title: string) => headers.push(title), line: (text: string) => lines.push(text) };
 beforeEach(() => {
   headers.length = 0;
+  lines.length = 0;
 });
 
 async function play(workflow: string, exitCodes: Record<string, number> = {}, given = inputs) {
@@ -73,7 +76,8 @@ async function play(workflow: string, exitCodes: Record<string, number> = {}, gi
 }
 
 /** A job with a container, its steps to follow. */
-const CONTAINER_JOB = 'on: push\njobs:\n  test:\n    runs-on: x\n    container: img:1\n    steps:';
+const JOB = 'on: push\njobs:\n  test:\n    runs-on: x';
+const CONTAINER_JOB = `${JOB}\n    container: img:1\n    steps:`;
 
 const steps = (report: { rows: { name: string; status: string }[] }) =>
   report.rows.map((r) => `${r.name}: ${r.status}`);
@@ -202,10 +206,7 @@ jobs:
 
 it('docker:// with: inputs arrive as INPUT_*, args and entrypoint as the container’s', async () => {
   await play(
-    `on: push
-jobs:
-  test:
-    runs-on: x
+    `${JOB}
     strategy:
       matrix:
         version: [1, 2]
@@ -265,4 +266,31 @@ it('a step whose expression cannot be evaluated fails, as on the runner', async 
   expect(steps(report)).toContain('bad: failure');
   expect(report.failed).toBe(true);
   expect(headers.find((h) => h.startsWith('Fail bad'))).toBeDefined();
+});
+
+it('warns, before the job starts, of each service its key will not reach, with the two fixes', async () => {
+  await play(
+    `${JOB}
+    container: img:1
+    services:
+      cache:
+        image: registry.example/team/redis:7
+      db:
+        image: registry.example/team/postgres:16
+        options: --network-alias db
+      postgres:
+        image: postgres:16
+      queue:
+        image: registry.example/team/rabbitmq:3
+    steps: []
+`,
+    {},
+    { ...inputs, hookEnv: { HOOK_SERVICE_ALIASES: 'registry.example/team/rabbitmq=queue' } },
+  );
+  expect(lines).toEqual([
+    "Warning: service 'cache' will not be reachable as 'cache' under the hook, which names it 'redis': add 'options: --network-alias cache' to it, or set HOOK_SERVICE_ALIASES=registry.example/team/redis=cache on the runner",
+    // The first postgres image took the name: this one is postgres-2.
+    "Warning: service 'postgres' will not be reachable as 'postgres' under the hook, which names it 'postgres-2': add 'options: --network-alias postgres' to it, or set HOOK_SERVICE_ALIASES=postgres=postgres on the runner",
+  ]);
+  expect(sent()[0]!.command).toBe('prepare_job');
 });
