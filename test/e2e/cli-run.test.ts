@@ -241,4 +241,28 @@ describe('dockhand run', () => {
     expect(named.stdout).toContain('cache answered\n');
     expect(named.status, named.stdout).toBe(0);
   });
+
+  it('lists an action from a repository as skipped with why, warns of the empty event, refuses what it cannot play', async () => {
+    const result = await dockhandRun(fixture('not-played.yml'));
+    const out = result.stdout;
+    expect(out).toContain(
+      'Warning: this job reads github.event, which dockhand run leaves empty (it has no event payload or inputs)',
+    );
+    expect(out).toContain(
+      '── Skip Run actions/checkout@v4: uses: actions/checkout@v4 is an action from a repository (JavaScript, composite or Dockerfile): dockhand run plays only run: and docker:// steps',
+    );
+    expect(summaryRow(out, 'Run actions/checkout@v4'), out).toMatch(/ skipped/);
+    expect(out).toContain('pull request \n');
+    expect(result.status, out).toBe(0);
+    for (const [job, message] of [
+      ['reusable', "job 'reusable' calls a reusable workflow, which dockhand run does not play"],
+      ['deploy', "job 'deploy' reads the outputs of the jobs it needs, which dockhand run does not play"],
+    ]) {
+      const refused = await dockhandRun(fixture('not-played.yml'), ['--job', job!]);
+      expect(refused.stderr).toContain(message!);
+      expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+      expect(refused.stdout).toBe('');
+      expect(refused.status).toBe(2);
+    }
+  });
 });

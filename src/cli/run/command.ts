@@ -133,11 +133,18 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
   try {
     for (const matrix of combinations) {
       if (cancel.signal.aborted) break;
+      // As GitHub numbers the job among all its combinations, picked or not.
+      const strategy = {
+        'fail-fast': true,
+        'job-index': all.indexOf(matrix),
+        'job-total': all.length,
+        'max-parallel': all.length,
+      };
       if (all.length > 1) out.line(`═══ ${plan.id} (${describeCombination(matrix)})`);
       failed =
         (await playCombination(
           plan,
-          { github, matrix, secrets, vars, hookEnv },
+          { github, matrix, secrets, vars, hookEnv, strategy },
           hookPath,
           config,
           out,

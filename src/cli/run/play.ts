@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { messageOf } from '../../protocol/errors';
+import type { PrepareJobResponse } from '../../protocol/hook-types';
 import {
   fileCommandFiles,
   replayJob,
@@ -33,6 +34,8 @@ export interface JobInputs {
   matrix: Record<string, unknown>;
   secrets: Record<string, string>;
   vars: Record<string, string>;
+  /** The strategy context of this combination: job-index, job-total, fail-fast, max-parallel. */
+  strategy: Record<string, unknown>;
   /** The settings the hook runs with (HOOK_SERVICE_ALIASES, HOOK_FEATURES ...), for the services' names. */
   hookEnv: Readonly<Record<string, string>>;
 }
@@ -149,7 +152,7 @@ export async function playJob(
     matrix: inputs.matrix,
     secrets: inputs.secrets,
     vars: inputs.vars,
-    strategy: {},
+    strategy: inputs.strategy,
     inputs: {},
     needs: {},
     runner: { os: 'Linux', arch: 'X64', name: 'dockhand-run', temp: '/__w/_temp', tool_cache: '/__w/_tool' },
@@ -167,6 +170,10 @@ export async function playJob(
   const services = Object.entries(
     (evaluateTemplate(plan.services, base) as Record<string, unknown> | undefined) ?? {},
   ).map(([name, value]) => ({ name, spec: containerOf(value, `jobs.${plan.id}.services.${name}`) }));
+  for (const name of plan.emptyContexts)
+    out.line(
+      `Warning: this job reads ${name}, which dockhand run leaves empty (it has no event payload or inputs)`,
+    );
   for (const warning of serviceNameWarnings(
     services.flatMap(({ name, spec }) => (spec === undefined ? [] : [{ key: name, spec }])),
     inputs.hookEnv,
@@ -195,12 +202,28 @@ export async function playJob(
   let prepareRow: StepRow | undefined;
   let cleanupRow: StepRow | undefined;
 
+  // The job context: its status, and the containers prepare_job reported (as the runner fills it).
+  const jobContainers: Record<string, unknown> = {};
   const contextsFor = (status: JobStatus, stepEnv: Record<string, string> = {}): Contexts => ({
     ...base,
     env: { ...jobEnv, ...fileEnv, ...stepEnv },
     steps: stepsContext,
-    job: { status },
+    job: { ...jobContainers, status },
   });
+  const playedServices = services.filter((s) => s.spec !== undefined && s.spec.image !== '');
+  const readPrepared = (response: PrepareJobResponse | null) => {
+    const context = response?.context;
+    if (context?.container)
+      jobContainers.container = { id: context.container.id, network: context.container.network };
+    jobContainers.services = Object.fromEntries(
+      (context?.services ?? []).flatMap((service, index) => {
+        const key = playedServices[index]?.name;
+        return key === undefined
+          ? []
+          : [[key, { id: service.id, network: service.network, ports: service.ports }]];
+      }),
+    );
+  };
 
   /** The step's `name:` evaluated (it may use any context), else GitHub's `Run ...` label. */
   const nameOf = (step: WorkflowStep, contexts: Contexts): string => {
@@ -330,8 +353,10 @@ export async function playJob(
         if (call.phase === 'step') {
           finishStep(call.index, done.exitCode);
           stepRows[call.index] = row;
-        } else if (call.phase === 'prepare') prepareRow = row;
-        else cleanupRow = row;
+        } else if (call.phase === 'prepare') {
+          prepareRow = row;
+          readPrepared(done.response as PrepareJobResponse | null);
+        } else cleanupRow = row;
       },
     },
     jobCancel,

@@ -48,10 +48,24 @@ export interface WorkflowJob {
   timeoutMinutes?: TemplateToken;
   continueOnError?: TemplateToken;
   steps: WorkflowStep[];
+  /** Contexts the job reads that dockhand run has no values for (`github.event`, `inputs`). */
+  emptyContexts: string[];
 }
+
+/** What a workflow may read that a local run has nothing for, and how to find it in the job's text. */
+const EMPTY_CONTEXTS: [string, RegExp][] = [
+  ['github.event', /\bgithub\.event\b(?!_)/],
+  ['inputs', /\binputs\./],
+];
 
 function field(mapping: TemplateToken | undefined, key: string): TemplateToken | undefined {
   return mapping !== undefined && isMapping(mapping) ? mapping.find(key) : undefined;
+}
+
+/** A mapping's entries by key; none when it is not a mapping. */
+function mappingOf(token: TemplateToken | undefined): Record<string, TemplateToken> {
+  if (token === undefined || !isMapping(token)) return {};
+  return Object.fromEntries([...token].map((pair) => [pair.key.toString(), pair.value]));
 }
 
 function text(token: TemplateToken | undefined): string | undefined {
@@ -137,6 +151,19 @@ export async function readWorkflowJob(source: string, jobId: string): Promise<Wo
       `job '${jobId}' reads the outputs of the jobs it needs, which dockhand run does not play: write those values out in a copy of the workflow`,
     );
   }
+  for (const [where, token] of [
+    ['container', job.container],
+    ...Object.entries(mappingOf(job.services)).map(([key, value]) => [`services.${key}`, value] as const),
+  ] as const) {
+    for (const key of ['entrypoint', 'command']) {
+      if (field(token, key) !== undefined) {
+        throw new WorkflowError(
+          `jobs.${jobId}.${where}.${key} is not played: the runner's container hooks have no field for it; play it without, in a copy of the workflow`,
+        );
+      }
+    }
+  }
+  const jobText = JSON.stringify([field(root, 'env')?.toJSON(), rawJob?.toJSON()]);
   const rawSteps = field(rawJob, 'steps');
   const stepFields = rawSteps !== undefined && isSequence(rawSteps) ? [...rawSteps] : [];
   const hasContainer = (job as Job).container !== undefined;
@@ -155,5 +182,6 @@ export async function readWorkflowJob(source: string, jobId: string): Promise<Wo
     timeoutMinutes: field(rawJob, 'timeout-minutes'),
     continueOnError: field(rawJob, 'continue-on-error'),
     steps: job.steps.map((step, index) => readStep(step, stepFields[index], index, hasContainer)),
+    emptyContexts: EMPTY_CONTEXTS.filter(([, pattern]) => pattern.test(jobText)).map(([name]) => name),
   };
 }

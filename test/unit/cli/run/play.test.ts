@@ -60,6 +60,7 @@ const inputs: JobInputs = {
   secrets: { TOKEN: 's3cret' },
   vars: { REGION: 'eu-west-1' },
   hookEnv: {},
+  strategy: { 'job-index': 0, 'job-total': 1 },
 };
 
 const headers: string[] = [];
@@ -293,4 +294,34 @@ it('warns, before the job starts, of each service its key will not reach, with t
     "Warning: service 'postgres' will not be reachable as 'postgres' under the hook, which names it 'postgres-2': add 'options: --network-alias postgres' to it, or set HOOK_SERVICE_ALIASES=postgres=postgres on the runner",
   ]);
   expect(sent()[0]!.command).toBe('prepare_job');
+});
+
+it('fills the job context from prepare_job’s response and the strategy context, as the runner does', async () => {
+  const prepared =
+    '{"isAlpine":false,"context":{"container":{"id":"c1","network":"n1"},"services":[{"id":"s1","network":"n1","ports":{"5432":"49153"}}]}}';
+  const plan = await readWorkflowJob(
+    `${JOB}
+    container: img:1
+    services:
+      skipped:
+        image: \${{ vars.NONE }}
+      db: postgres:16
+    steps:
+      - run: echo x
+        env:
+          SEEN: \${{ job.container.id }} \${{ job.container.network }} \${{ job.services.db.ports['5432'] }} \${{ strategy.job-index }}/\${{ strategy.job-total }}
+`,
+    'test',
+  );
+  await playJob(replayer({}, prepared), plan, inputs, out);
+  expect(sent()[1]!.args.environmentVariables!.SEEN).toBe('c1 n1 49153 0/1');
+});
+
+it('warns of what the job reads that a local run has no values for', async () => {
+  await play(`${CONTAINER_JOB}
+      - run: echo \${{ github.event.pull_request.number }} \${{ github.event_name }}
+`);
+  expect(lines).toEqual([
+    'Warning: this job reads github.event, which dockhand run leaves empty (it has no event payload or inputs)',
+  ]);
 });

@@ -60,6 +60,10 @@ describe('readWorkflowJob', () => {
       'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  test:\n    needs: a\n    runs-on: x\n    container: img:1\n    steps:\n      - run: echo ${{ needs.a.outputs.v }}\n',
       'reads the outputs of the jobs it needs',
     ],
+    [
+      job('container: img:1\nservices:\n  db:\n    image: pg:16\n    entrypoint: /bin/x\nsteps: []'),
+      'jobs.test.services.db.entrypoint is not played',
+    ],
     ['name: x\n', 'not a valid workflow'],
     ['jobs: [', 'not a valid workflow'],
     [job('container: img:1\nsteps:\n  - run: echo ${{ nosuch.x }}'), "Unrecognized named-value: 'nosuch'"],
