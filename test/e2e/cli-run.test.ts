@@ -146,6 +146,8 @@ describe('dockhand run', () => {
     // The secret is masked wherever it shows, and is not in the job's environment unless mapped.
     expect(out).toContain('secret=*** env-secret=[] var=eu-west-1\n');
     expect(out).not.toContain('tok-5ecret-value');
+    expect(out).toContain('── Show contexts ***\n');
+    expect(summaryRow(out, 'Show contexts ***'), out).toMatch(/ success/);
     // The docker step's $GITHUB_OUTPUT and $GITHUB_ENV, its with: input as INPUT_WHO.
     expect(out).toContain('docker got spicy from-docker-env=yes\n');
     expect(summaryRow(out, 'May fail'), out).toMatch(/ failure +\d+\.\d s$/);

@@ -119,7 +119,12 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
     );
   }
 
-  const hookEnv = { ...config.env, GITHUB_REPOSITORY: String(github.repository) };
+  // The runner's environment, less what --secret NAME took a secret from: the hook never sees it there.
+  const secretNames = new Set((options.secrets ?? []).filter((value) => !value.includes('=')));
+  const hookEnv = {
+    ...Object.fromEntries(Object.entries(config.env).filter(([name]) => !secretNames.has(name))),
+    GITHUB_REPOSITORY: String(github.repository),
+  };
   // Ctrl-C, SIGTERM and a hang-up cancel the job as the runner cancels one: the running hook call is
   // interrupted, the steps that run on cancellation run, and cleanup_job removes what the job started.
   const cancel = new AbortController();
@@ -146,7 +151,6 @@ export async function run(options: RunOptions, config: CliConfig, out: Output): 
           plan,
           { github, matrix, secrets, vars, hookEnv, strategy },
           hookPath,
-          config,
           out,
           cancel.signal,
         )) || failed;
@@ -162,7 +166,6 @@ async function playCombination(
   plan: WorkflowJob,
   inputs: JobInputs,
   hookPath: string,
-  config: CliConfig,
   out: Output,
   cancel: AbortSignal,
 ): Promise<boolean> {
@@ -173,7 +176,7 @@ async function playCombination(
     const replayer = createReplayer({
       hookPath,
       runnerRoot: folder.root,
-      env: { ...config.env },
+      env: { ...inputs.hookEnv },
       repository: String(inputs.github.repository),
       onOutput: (chunk) => log.push(chunk),
     });
@@ -182,10 +185,7 @@ async function playCombination(
       plan,
       inputs,
       {
-        header: (title) => {
-          log.flush();
-          out.line(`── ${title}`);
-        },
+        header: (title) => log.text(`── ${title}`),
         line: (line) => log.push(`${line}\n`),
       },
       cancel,
@@ -193,12 +193,12 @@ async function playCombination(
     log.flush();
     for (const summary of report.summaries) {
       out.line('');
-      out.line('── Step summary');
+      log.text('── Step summary');
       log.push(summary.endsWith('\n') ? summary : `${summary}\n`);
       log.flush();
     }
     out.line('');
-    for (const line of formatSummary(report.rows)) out.line(line);
+    for (const line of formatSummary(report.rows)) log.text(line);
     return report.failed;
   } finally {
     folder.release();

@@ -23,6 +23,12 @@ export class JobLogRenderer {
     for (const line of lines) this.render(line.replace(/\r$/, ''));
   }
 
+  /** A line of dockhand's own (a header, the summary): never a workflow command, still masked. */
+  text(line: string): void {
+    this.flush();
+    this.write(this.mask(line));
+  }
+
   flush(): void {
     if (this.partial !== '') this.render(this.partial);
     this.partial = '';
