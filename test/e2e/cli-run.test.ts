@@ -136,7 +136,9 @@ describe('dockhand run', () => {
     expect(out).toContain('── Prepare spicy\n');
     expect(out).not.toContain('plain');
     expect(out).toContain('level=step workflow=w nothing=[] file=one\n');
-    expect(out).toContain('multi=line 1\nline 2\n');
+    expect(out).toContain('multi=line 1\nline 2 node_options=[]\n');
+    expect(out).toContain("Error: Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.\n");
+    expect(summaryRow(out, 'Prepare spicy'), out).toMatch(/ success/);
     expect(out).toMatch(/^path=\/opt\/extra\/bin:/m);
     expect(out).toMatch(/^pwd=\/__w\/[^/]+\/[^/]+\/sub$/m);
     expect(out).toContain('output=hi spicy\n');

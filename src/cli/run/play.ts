@@ -315,8 +315,12 @@ export async function playJob(
     if (state.fileCommands !== undefined) {
       const files = fileCommandFiles(layout, state.fileCommands);
       try {
-        for (const [name, value] of parseKeyValueFile(readFileCommand(files.env), 'GITHUB_ENV'))
-          fileEnv[name] = value;
+        for (const [name, value] of parseKeyValueFile(readFileCommand(files.env), 'GITHUB_ENV')) {
+          // As the runner: NODE_OPTIONS would reach every later step's node; refused, the step still passes.
+          if (name.toUpperCase() === 'NODE_OPTIONS')
+            out.line("Error: Can't store NODE_OPTIONS output parameter using '$GITHUB_ENV' command.");
+          else fileEnv[name] = value;
+        }
         paths.unshift(...parsePathFile(readFileCommand(files.path)).reverse());
         for (const [name, value] of parseKeyValueFile(readFileCommand(files.output), 'GITHUB_OUTPUT'))
           outputs[name] = value;
