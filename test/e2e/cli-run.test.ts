@@ -176,7 +176,7 @@ describe('dockhand run', () => {
     expect(played.status, played.stdout).toBe(0);
   });
 
-  it('refuses a workflow GitHub would refuse, in one line', async () => {
+  it('refuses a --matrix that matches no combination, in one line', async () => {
     const result = await dockhandRun(fixture('skipped-job.yml'), ['--matrix', 'nope=1']);
     expect(result.stderr).toMatch(/^dockhand: --matrix nope=1 matches no combination/);
     expect(result.status).toBe(2);

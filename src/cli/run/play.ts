@@ -148,7 +148,8 @@ export async function playJob(
 ): Promise<JobReport> {
   const { layout } = replayer;
   const base: Contexts = {
-    github: inputs.github,
+    // github.token is the GITHUB_TOKEN secret, as on GitHub.
+    github: { ...inputs.github, token: inputs.secrets.GITHUB_TOKEN ?? '' },
     matrix: inputs.matrix,
     secrets: inputs.secrets,
     vars: inputs.vars,
@@ -170,6 +171,11 @@ export async function playJob(
   const services = Object.entries(
     (evaluateTemplate(plan.services, base) as Record<string, unknown> | undefined) ?? {},
   ).map(([name, value]) => ({ name, spec: containerOf(value, `jobs.${plan.id}.services.${name}`) }));
+  const given = new Set(Object.keys(inputs.secrets).map((name) => name.toUpperCase()));
+  for (const name of plan.secretNames.filter((n) => !given.has(n)))
+    out.line(
+      `Warning: this job reads the secret ${name}, which was not given (--secret ${name}): it is empty`,
+    );
   for (const name of plan.emptyContexts)
     out.line(
       `Warning: this job reads ${name}, which dockhand run leaves empty (it has no event payload or inputs)`,

@@ -50,6 +50,8 @@ export interface WorkflowJob {
   steps: WorkflowStep[];
   /** Contexts the job reads that dockhand run has no values for (`github.event`, `inputs`). */
   emptyContexts: string[];
+  /** The `secrets.<NAME>` the job reads (`github.token` as GITHUB_TOKEN). */
+  secretNames: string[];
 }
 
 /** What a workflow may read that a local run has nothing for, and how to find it in the job's text. */
@@ -183,5 +185,11 @@ export async function readWorkflowJob(source: string, jobId: string): Promise<Wo
     continueOnError: field(rawJob, 'continue-on-error'),
     steps: job.steps.map((step, index) => readStep(step, stepFields[index], index, hasContainer)),
     emptyContexts: EMPTY_CONTEXTS.filter(([, pattern]) => pattern.test(jobText)).map(([name]) => name),
+    secretNames: [
+      ...new Set([
+        ...[...jobText.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!.toUpperCase()),
+        ...(/\bgithub\.token\b/.test(jobText) ? ['GITHUB_TOKEN'] : []),
+      ]),
+    ],
   };
 }

@@ -319,9 +319,11 @@ it('fills the job context from prepare_job’s response and the strategy context
 
 it('warns of what the job reads that a local run has no values for', async () => {
   await play(`${CONTAINER_JOB}
-      - run: echo \${{ github.event.pull_request.number }} \${{ github.event_name }}
+      - run: echo \${{ github.event.pull_request.number }} \${{ github.event_name }} \${{ secrets.TOKEN }} \${{ secrets.NPM_TOKEN }} \${{ github.token }}
 `);
   expect(lines).toEqual([
+    'Warning: this job reads the secret NPM_TOKEN, which was not given (--secret NPM_TOKEN): it is empty',
+    'Warning: this job reads the secret GITHUB_TOKEN, which was not given (--secret GITHUB_TOKEN): it is empty',
     'Warning: this job reads github.event, which dockhand run leaves empty (it has no event payload or inputs)',
   ]);
 });
