@@ -64,7 +64,10 @@ function timeoutMsOf(value: unknown, where: string): number | undefined {
 const PREPARE = 'Initialize containers';
 const CLEANUP = 'Stop containers';
 
-/** The GITHUB_* variables every step gets from the github context, as the runner sets them. */
+/**
+ * The GITHUB_* variables every step gets from the github context, as the runner sets them; not
+ * GITHUB_WORKSPACE, which differs between a job container and a docker:// step (src/replay/builders.ts).
+ */
 export function githubVariables(github: Record<string, unknown>): Record<string, string> {
   const names = [
     'action',
@@ -85,7 +88,6 @@ export function githubVariables(github: Record<string, unknown>): Record<string,
     'graphql_url',
     'sha',
     'workflow',
-    'workspace',
   ];
   return Object.fromEntries(
     names

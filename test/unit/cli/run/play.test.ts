@@ -55,7 +55,13 @@ function replayer(exitCodes: Record<string, number> = {}, prepared = PREPARED) {
 }
 
 const inputs: JobInputs = {
-  github: { event_name: 'push', sha: 'abc123', ref: 'refs/heads/main', repository: 'octo/demo' },
+  github: {
+    event_name: 'push',
+    sha: 'abc123',
+    ref: 'refs/heads/main',
+    repository: 'octo/demo',
+    workspace: '/__w/demo/demo',
+  },
   matrix: {},
   secrets: { TOKEN: 's3cret' },
   vars: { REGION: 'eu-west-1' },
@@ -230,6 +236,7 @@ it('docker:// with: inputs arrive as INPUT_*, args and entrypoint as the contain
     INPUT_ARGS: '--verbose run',
     INPUT_ENTRYPOINT: '/bin/tool',
     INPUT_WHO_AM_I: 'octo/demo@2',
+    GITHUB_WORKSPACE: '/github/workspace',
   });
 });
 
