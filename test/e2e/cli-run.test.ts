@@ -269,4 +269,14 @@ describe('dockhand run', () => {
       expect(refused.status).toBe(2);
     }
   });
+
+  it('a reader that goes away (| head) ends the output, not the job: it plays to the end and cleans up', async () => {
+    const run = startDockhandRun(example('ci.yml'));
+    await run.shown('── Initialize containers\n');
+    run.child.stdout?.destroy();
+    const result = await run.done;
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(labelledFor(runRunnerId(runTmp))).toEqual({ containers: [], networks: [] });
+  });
 });
