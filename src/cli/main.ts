@@ -22,8 +22,10 @@ commands:
             put back what install changed
   doctor    --runner <dir> [--json]
             check the setup, one line per check, with a fix for each failure
-  run       <workflow.yml> --job <id> [--hook <hook.js>]
+  run       <workflow.yml> --job <id> [--event <name>] [--matrix NAME=VALUE]... [--secret NAME[=VALUE]]...
+            [--var NAME=VALUE]... [--hook <hook.js>]
             play one job's containers and run:/docker:// steps through the hook on this machine
+            (--secret NAME reads the value from dockhand's environment)
   stats     <events.jsonl> [--since 24h] [--prometheus]
             pull times, cache hits, failures and slow phases from the hook's HOOK_EVENTS_FILE
             (--prometheus: as Prometheus text, for node_exporter's textfile collector)`;
@@ -39,6 +41,10 @@ const OPTIONS = {
   hook: { type: 'string' },
   since: { type: 'string' },
   prometheus: { type: 'boolean' },
+  event: { type: 'string' },
+  matrix: { type: 'string', multiple: true },
+  secret: { type: 'string', multiple: true },
+  var: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const;
@@ -104,6 +110,10 @@ async function dispatch(argv: string[], config: CliConfig, out: Output): Promise
           workflow: required(operand, '<workflow.yml>'),
           job: required(values.job, '--job'),
           hook: values.hook,
+          event: values.event,
+          matrix: values.matrix ?? [],
+          secrets: values.secret ?? [],
+          vars: values.var ?? [],
         },
         config,
         out,

@@ -14,6 +14,11 @@ export interface ProcessOptions {
   /** End the process (SIGTERM, then SIGKILL after a short grace) when it runs longer. */
   timeoutMs?: number;
   /**
+   * Ends the process when `signal` aborts: each of `escalation`'s signals is sent that many ms after the
+   * abort while it still runs (the runner cancels a hook with SIGINT, then SIGTERM, then SIGKILL).
+   */
+  cancel?: { signal: AbortSignal; escalation: ReadonlyArray<readonly [number, NodeJS.Signals]> };
+  /**
    * Hand our stdout/stderr to the child (a step's live output): nothing is collected or copied through
    * this process, which keeps long outputs out of memory.
    */
@@ -74,8 +79,23 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
             child.kill('SIGTERM');
             setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
           }, options.timeoutMs);
-    child.on('error', (err) => {
+    const cancelTimers: NodeJS.Timeout[] = [];
+    const onCancel = () => {
+      for (const [after, signal] of options.cancel?.escalation ?? []) {
+        cancelTimers.push(
+          setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill(signal), after),
+        );
+      }
+    };
+    if (options.cancel?.signal.aborted) onCancel();
+    else options.cancel?.signal.addEventListener('abort', onCancel, { once: true });
+    const settle = () => {
       clearTimeout(timer);
+      cancelTimers.forEach(clearTimeout);
+      options.cancel?.signal.removeEventListener('abort', onCancel);
+    };
+    child.on('error', (err) => {
+      settle();
       reject(
         Object.assign(new Error(`could not start ${file}: ${err.message}`, { cause: err }), {
           code: 'code' in err ? err.code : undefined,
@@ -83,7 +103,7 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
       );
     });
     child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
+      settle();
       resolve({
         command,
         exitCode,

@@ -97,8 +97,8 @@ export function serviceContainer(spec: WorkflowContainer): JobContainer {
 function stepEnvironment(
   layout: JobLayout,
   paths: { workspace: string; temp: string; fileCommands: string },
+  id: string,
 ): Record<string, string> {
-  const id = randomUUID();
   return {
     CI: 'true',
     GITHUB_ACTIONS: 'true',
@@ -107,11 +107,33 @@ function stepEnvironment(
     GITHUB_ENV: `${paths.fileCommands}/set_env_${id}`,
     GITHUB_PATH: `${paths.fileCommands}/add_path_${id}`,
     GITHUB_OUTPUT: `${paths.fileCommands}/set_output_${id}`,
+    GITHUB_STATE: `${paths.fileCommands}/save_state_${id}`,
     GITHUB_STEP_SUMMARY: `${paths.fileCommands}/step_summary_${id}`,
     RUNNER_TEMP: paths.temp,
     RUNNER_OS: 'Linux',
     RUNNER_ARCH: 'X64',
     HOME: '/github/home',
+  };
+}
+
+/** The file commands of one step (`$GITHUB_ENV` ...), under the runner's `_runner_file_commands`. */
+export interface FileCommandFiles {
+  env: string;
+  path: string;
+  output: string;
+  state: string;
+  summary: string;
+}
+
+/** The host paths of a step's file commands, for the step that was built with `fileCommands: id`. */
+export function fileCommandFiles(layout: JobLayout, id: string): FileCommandFiles {
+  const file = (name: string) => path.join(layout.fileCommands, `${name}_${id}`);
+  return {
+    env: file('set_env'),
+    path: file('add_path'),
+    output: file('set_output'),
+    state: file('save_state'),
+    summary: file('step_summary'),
   };
 }
 
@@ -122,6 +144,8 @@ export interface ScriptStepSpec {
   env?: Record<string, string>;
   prependPath?: string[];
   workingDirectory?: string;
+  /** Names this step's file command files (see fileCommandFiles); a new one when absent. */
+  fileCommands?: string;
 }
 
 /** Writes the step's script under `_work/_temp` like the runner, and returns what the runner sends. */
@@ -134,11 +158,15 @@ export function scriptStep(spec: ScriptStepSpec, layout: JobLayout): RunScriptSt
     entryPointArgs: bash ? ['--noprofile', '--norc', '-e', '-o', 'pipefail', script] : ['-e', script],
     entryPoint: bash ? 'bash' : 'sh',
     environmentVariables: {
-      ...stepEnvironment(layout, {
-        workspace: layout.containerWorkspace,
-        temp: '/__w/_temp',
-        fileCommands: '/__w/_temp/_runner_file_commands',
-      }),
+      ...stepEnvironment(
+        layout,
+        {
+          workspace: layout.containerWorkspace,
+          temp: '/__w/_temp',
+          fileCommands: '/__w/_temp/_runner_file_commands',
+        },
+        spec.fileCommands ?? randomUUID(),
+      ),
       ...spec.env,
     },
     prependPath: spec.prependPath ?? [],
@@ -156,6 +184,8 @@ export interface ContainerStepSpec {
   entryPoint?: string;
   env?: Record<string, string>;
   credentials?: { username: string; password: string };
+  /** Names this step's file command files (see fileCommandFiles); a new one when absent. */
+  fileCommands?: string;
 }
 
 export function containerStep(spec: ContainerStepSpec, layout: JobLayout): HookContainer {
@@ -173,11 +203,15 @@ export function containerStep(spec: ContainerStepSpec, layout: JobLayout): HookC
         ? credentialsOf({ image: spec.image, credentials: spec.credentials })
         : null,
     environmentVariables: {
-      ...stepEnvironment(layout, {
-        workspace: '/github/workspace',
-        temp: '/github/runner_temp',
-        fileCommands: '/github/file_commands',
-      }),
+      ...stepEnvironment(
+        layout,
+        {
+          workspace: '/github/workspace',
+          temp: '/github/runner_temp',
+          fileCommands: '/github/file_commands',
+        },
+        spec.fileCommands ?? randomUUID(),
+      ),
       ...spec.env,
     },
     portMappings: [],

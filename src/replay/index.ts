@@ -5,10 +5,19 @@ export {
   type Replayer,
   type ReplayerOptions,
 } from './replayer';
-export { replayJob, type JobCall, type JobResult, type JobSpec, type StepSpec } from './job';
+export {
+  replayJob,
+  type JobCall,
+  type JobResult,
+  type JobSpec,
+  type JobStatus,
+  type StepSource,
+  type StepSpec,
+} from './job';
 export { createJobLayout, jobLayout, type JobLayout } from './layout';
 export {
   containerStep,
+  fileCommandFiles,
   jobContainer,
   registryHost,
   scriptStep,

@@ -1,5 +1,6 @@
 // A whole container job, played through a hook the way the runner plays it: prepare_job when there is a
-// job container or a service, the steps in order until one fails, cleanup_job always after prepare_job.
+// job container or a service, the steps in order (after a failure only those the caller's conditions
+// let run), cleanup_job always after prepare_job.
 import {
   containerStep,
   jobContainer,
@@ -11,16 +12,40 @@ import {
 } from './builders';
 import type { HookCall, Replayer } from './replayer';
 
-/** A hook step, or a step the caller will not play through the hook (it makes no call; see `onSkip`). */
+/**
+ * What a step's failure does to the job: `continueOnError` leaves the job's status as it was. A step
+ * running longer than `timeoutMs` is cancelled as the runner cancels it, and fails.
+ */
+interface StepOutcome {
+  continueOnError?: boolean;
+  timeoutMs?: number;
+}
+
+/** The job's status as the steps' conditions see it (success(), failure(), cancelled()). */
+export type JobStatus = 'success' | 'failure' | 'cancelled';
+
+/**
+ * A hook step, or a step the caller will not play through the hook (it makes no call; see `onSkip`);
+ * `failed` when it failed before any call (its expressions), which fails the job as a failed call does.
+ */
 export type StepSpec =
-  ({ kind: 'script' } & ScriptStepSpec) | ({ kind: 'container' } & ContainerStepSpec) | { kind: 'skip' };
+  | ({ kind: 'script' } & ScriptStepSpec & StepOutcome)
+  | ({ kind: 'container' } & ContainerStepSpec & StepOutcome)
+  | { kind: 'skip'; failed?: boolean; continueOnError?: boolean };
+
+/**
+ * The step at `index`, decided when it is reached from the job's status so far (a workflow's `if:`
+ * conditions and earlier steps' outputs); undefined when the job has no more steps.
+ */
+export type StepSource = (index: number, status: JobStatus) => StepSpec | undefined;
 
 export interface JobSpec {
   container?: WorkflowContainer;
   services?: WorkflowContainer[];
   /** The job's `env:`; each step's own env is merged over it. */
   env?: Record<string, string>;
-  steps: StepSpec[];
+  /** A list plays until a step fails; a source decides each step as it is reached. */
+  steps: StepSpec[] | StepSource;
 }
 
 export interface JobResult {
@@ -28,7 +53,7 @@ export interface JobResult {
   /** The hook calls of the steps that ran, in order. */
   steps: HookCall[];
   cleanup: HookCall | null;
-  /** Every call succeeded. */
+  /** Every call succeeded, but for steps that may fail (`continueOnError`). */
   ok: boolean;
 }
 
@@ -39,7 +64,7 @@ export type JobCall = { phase: 'prepare' } | { phase: 'step'; index: number } | 
 export interface JobObserver {
   onStart?(call: JobCall): void;
   onEnd?(call: JobCall, result: HookCall): void;
-  /** A `skip` step was reached (steps after a failure are never reached). */
+  /** A `skip` step was reached (a list's steps after a failure are never reached). */
   onSkip?(index: number): void;
 }
 
@@ -53,27 +78,39 @@ function jobCalls(replayer: Replayer, job: JobSpec) {
   return {
     /** The runner calls prepare_job and cleanup_job only for a job with a job container or a service. */
     needsPrepare: container !== null || services.length > 0,
-    prepare: () => replayer.prepareJob({ container, services }),
-    step: (step: Exclude<StepSpec, { kind: 'skip' }>) => {
+    prepare: (cancel?: AbortSignal) => replayer.prepareJob({ container, services }, cancel),
+    step: (step: Exclude<StepSpec, { kind: 'skip' }>, cancel?: AbortSignal) => {
       const env = { ...job.env, ...step.env };
       if (step.kind === 'container')
-        return replayer.runContainerStep(containerStep({ ...step, env }, layout));
+        return replayer.runContainerStep(containerStep({ ...step, env }, layout), cancel);
       if (!container) throw new Error('a run: step needs a job container when it goes through the hook');
-      return replayer.runScriptStep(scriptStep({ ...step, env }, layout));
+      return replayer.runScriptStep(scriptStep({ ...step, env }, layout), cancel);
     },
     cleanup: () => replayer.cleanupJob(),
   };
 }
 
+/** Aborts when `job` does (only while the job is not cancelled yet) or the step runs past its timeout. */
+function stepCancel(job: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
+  const signals = [
+    ...(job !== undefined && !job.aborted ? [job] : []),
+    ...(timeoutMs !== undefined ? [AbortSignal.timeout(timeoutMs)] : []),
+  ];
+  return signals.length === 0 ? undefined : AbortSignal.any(signals);
+}
+
 /**
  * Plays a job in the runner's order: prepare_job when there is a job container or a service, the steps
- * until one fails, and cleanup_job always after prepare_job (also when a call threw). The one player for
- * tests, benchmarks and `dockhand run`; the observer only watches.
+ * (a list until one fails; a source as its conditions decide), and cleanup_job always after prepare_job
+ * (also when a call threw or the job was cancelled). `cancel` cancels the job as the runner does: the
+ * call running is interrupted, the next steps see the status `cancelled`, cleanup_job still runs. The
+ * one player for tests, benchmarks and `dockhand run`; the observer only watches.
  */
 export async function replayJob(
   replayer: Replayer,
   job: JobSpec,
   observer: JobObserver = {},
+  cancel?: AbortSignal,
 ): Promise<JobResult> {
   const calls = jobCalls(replayer, job);
   const result: JobResult = { prepare: null, steps: [], cleanup: null, ok: false };
@@ -85,19 +122,29 @@ export async function replayJob(
   };
   try {
     if (calls.needsPrepare) {
-      result.prepare = await play({ phase: 'prepare' }, calls.prepare);
-      if (result.prepare.exitCode !== 0) return result;
+      result.prepare = await play({ phase: 'prepare' }, () => calls.prepare(cancel));
+      if (result.prepare.exitCode !== 0 || cancel?.aborted === true) return result;
     }
-    for (const [index, step] of job.steps.entries()) {
+    const { steps } = job;
+    const source: StepSource = Array.isArray(steps)
+      ? (index, status) => (status === 'success' ? steps[index] : undefined)
+      : steps;
+    let failed = false;
+    const status = (): JobStatus => (cancel?.aborted === true ? 'cancelled' : failed ? 'failure' : 'success');
+    for (let index = 0, step = source(0, status()); step !== undefined; step = source(++index, status())) {
       if (step.kind === 'skip') {
         observer.onSkip?.(index);
+        if (step.failed === true && step.continueOnError !== true) failed = true;
         continue;
       }
-      const call = await play({ phase: 'step', index }, () => calls.step(step));
+      const spec = step;
+      const call = await play({ phase: 'step', index }, () =>
+        calls.step(spec, stepCancel(cancel, spec.timeoutMs)),
+      );
       result.steps.push(call);
-      if (call.exitCode !== 0) return result;
+      if (call.exitCode !== 0 && spec.continueOnError !== true) failed = true;
     }
-    result.ok = true;
+    result.ok = status() === 'success';
     return result;
   } finally {
     if (calls.needsPrepare) {

@@ -47,13 +47,24 @@ export interface HookCall<R = unknown> {
   durationMs: number;
 }
 
+/**
+ * How the runner cancels a hook call (a timeout, a cancelled job): SIGINT to the hook, SIGTERM 7.5 s
+ * later, SIGKILL 2.5 s after that (Runner.Sdk ProcessInvoker; docs/runner-protocol.md).
+ */
+export const RUNNER_CANCEL_ESCALATION = [
+  [0, 'SIGINT'],
+  [7500, 'SIGTERM'],
+  [10_000, 'SIGKILL'],
+] as const;
+
+/** Each call but cleanup_job (which the runner never cancels) may be cancelled as the runner does. */
 export interface Replayer {
   layout: JobLayout;
   /** The state the runner would send with the next call. */
   readonly state: unknown;
-  prepareJob(args: PrepareJobArgs): Promise<HookCall<PrepareJobResponse>>;
-  runScriptStep(args: RunScriptStepArgs): Promise<HookCall>;
-  runContainerStep(args: RunContainerStepArgs): Promise<HookCall>;
+  prepareJob(args: PrepareJobArgs, cancel?: AbortSignal): Promise<HookCall<PrepareJobResponse>>;
+  runScriptStep(args: RunScriptStepArgs, cancel?: AbortSignal): Promise<HookCall>;
+  runContainerStep(args: RunContainerStepArgs, cancel?: AbortSignal): Promise<HookCall>;
   cleanupJob(): Promise<HookCall>;
 }
 
@@ -89,6 +100,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
   async function call<C extends HookCommand>(
     command: C,
     args: HookArgsByCommand[C],
+    cancel?: AbortSignal,
   ): Promise<HookCall<JsonObject>> {
     const responseFile = path.join(layout.responses, `${randomUUID()}.json`);
     writeFileSync(responseFile, '');
@@ -101,6 +113,7 @@ export function createReplayer(options: ReplayerOptions): Replayer {
         input: JSON.stringify(input) + '\n',
         onStdout: (chunk) => options.onOutput?.(chunk, 'stdout'),
         onStderr: (chunk) => options.onOutput?.(chunk, 'stderr'),
+        cancel: cancel && { signal: cancel, escalation: RUNNER_CANCEL_ESCALATION },
       });
       const ok = result.exitCode === 0;
       options.onResponseFile?.(responseFile, 'exited', command);
@@ -124,16 +137,16 @@ export function createReplayer(options: ReplayerOptions): Replayer {
     get state() {
       return state;
     },
-    async prepareJob(args) {
-      const result = await call('prepare_job', args);
+    async prepareJob(args, cancel) {
+      const result = await call('prepare_job', args, cancel);
       if (result.exitCode !== 0) return { ...result, response: null };
       return {
         ...result,
         response: checkPrepareJobResponse(result.response, args),
       };
     },
-    runScriptStep: (args) => call('run_script_step', args),
-    runContainerStep: (args) => call('run_container_step', args),
+    runScriptStep: (args, cancel) => call('run_script_step', args, cancel),
+    runContainerStep: (args, cancel) => call('run_container_step', args, cancel),
     cleanupJob: async () => {
       // The runner ignores cleanup_job's response.
       const result = await call('cleanup_job', {});

@@ -23,6 +23,12 @@ export class JobLogRenderer {
     for (const line of lines) this.render(line.replace(/\r$/, ''));
   }
 
+  /** A line of dockhand's own (a header, the summary): never a workflow command, still masked. */
+  text(line: string): void {
+    this.flush();
+    this.write(this.mask(line));
+  }
+
   flush(): void {
     if (this.partial !== '') this.render(this.partial);
     this.partial = '';
@@ -34,7 +40,7 @@ export class JobLogRenderer {
   }
 
   /** As the runner's add-mask: the whole value, and each of its lines on its own (trimmed). */
-  private addMask(value: string): void {
+  addMask(value: string): void {
     if (value.trim() === '') return;
     const lines = value.split(/[\r\n]+/).map((line) => line.trim());
     this.masks = [...new Set([...this.masks, value, ...lines.filter(Boolean)])].sort(

@@ -1,159 +1,195 @@
-// Reads one job of a GitHub Actions workflow file into what `dockhand run` can play through the hook:
-// its container, services, env, and its `run:` and `docker://` steps. Anything it cannot play faithfully
-// is either refused for the whole job (with what to change) or skipped for one step (with why).
-import { parse } from 'yaml';
-import type { WorkflowContainer, StepSpec } from '../../replay';
-import { messageOf } from '../../protocol/errors';
+// Reads one job of a GitHub Actions workflow file with GitHub's own parser (@actions/workflow-parser):
+// the schema, the templates and the if: conditions as GitHub reads them. Values stay templates here;
+// src/cli/run/play.ts evaluates them as the job plays. A whole job dockhand run cannot play is refused
+// with what to change; a step it cannot play is listed as skipped with why.
+import {
+  convertWorkflowTemplate,
+  isMapping,
+  isSequence,
+  NoOperationTraceWriter,
+  parseWorkflow,
+} from '@actions/workflow-parser';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
+import type { Job, Step } from '@actions/workflow-parser/model/workflow-template';
+import type { MappingToken } from '@actions/workflow-parser/templates/tokens/mapping-token';
 
 export class WorkflowError extends Error {
   override name = 'WorkflowError';
 }
 
-export type WorkflowStep = { name: string; spec: StepSpec } | { name: string; skipped: string };
+export interface WorkflowStep {
+  /** The step's `id:`, or the one GitHub generates (`__run`, `__run_2` ...). */
+  id: string;
+  /** `name:` as a template (it may hold expressions), else undefined. */
+  name?: TemplateToken;
+  /** A name for the log before `name:` is evaluated: `Run <first line>` as GitHub shows it. */
+  label: string;
+  /** The condition, with `success() &&` added as GitHub adds it when it names no status function. */
+  condition: string;
+  /** The step's own mapping: `run`, `uses`, `with`, `env`, `shell`, `working-directory` ... */
+  fields: MappingToken;
+  /** Why it is not played, when it is not. */
+  skipped?: string;
+}
 
 export interface WorkflowJob {
-  container?: WorkflowContainer;
-  services: { name: string; spec: WorkflowContainer }[];
-  env: Record<string, string>;
+  id: string;
+  workflowName: string;
+  /** The events of `on:`, in order. */
+  events: string[];
+  workflowEnv?: TemplateToken;
+  workflowDefaults?: TemplateToken;
+  condition: string;
+  env?: TemplateToken;
+  defaults?: TemplateToken;
+  container?: TemplateToken;
+  services?: TemplateToken;
+  strategy?: TemplateToken;
+  timeoutMinutes?: TemplateToken;
+  continueOnError?: TemplateToken;
   steps: WorkflowStep[];
+  /** Contexts the job reads that dockhand run has no values for (`github.event`, `inputs`). */
+  emptyContexts: string[];
+  /** The `secrets.<NAME>` the job reads (`github.token` as GITHUB_TOKEN). */
+  secretNames: string[];
 }
 
-type Json = Record<string, unknown>;
+/** What a workflow may read that a local run has nothing for, and how to find it in the job's text. */
+const EMPTY_CONTEXTS: [string, RegExp][] = [
+  ['github.event', /\bgithub\.event\b(?!_)/],
+  ['inputs', /\binputs\./],
+];
 
-const EXPRESSION = /\$\{\{[^}]*\}\}/;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function field(mapping: TemplateToken | undefined, key: string): TemplateToken | undefined {
+  return mapping !== undefined && isMapping(mapping) ? mapping.find(key) : undefined;
 }
 
-/** The first `${{ }}` expression anywhere in a value, if any. */
-export function findExpression(value: unknown): string | undefined {
-  if (typeof value === 'string') return EXPRESSION.exec(value)?.[0];
-  if (Array.isArray(value)) return value.map(findExpression).find((e) => e !== undefined);
-  if (isObject(value))
-    return Object.values(value)
-      .map(findExpression)
-      .find((e) => e !== undefined);
-  return undefined;
+/** A mapping's entries by key; none when it is not a mapping. */
+function mappingOf(token: TemplateToken | undefined): Record<string, TemplateToken> {
+  if (token === undefined || !isMapping(token)) return {};
+  return Object.fromEntries([...token].map((pair) => [pair.key.toString(), pair.value]));
 }
 
-function strings(value: unknown, where: string): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  if (!isObject(value)) throw new WorkflowError(`${where} must be a map of names to values`);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]));
+function text(token: TemplateToken | undefined): string | undefined {
+  return token === undefined ? undefined : token.toString();
 }
 
-function list(value: unknown): string[] | undefined {
-  return Array.isArray(value) ? value.map(String) : undefined;
+function label(fields: MappingToken, index: number): string {
+  const run = text(fields.find('run'));
+  if (run !== undefined) return `Run ${run.trim().split('\n')[0]}`;
+  const uses = text(fields.find('uses'));
+  return uses !== undefined ? `Run ${uses}` : `Step ${index + 1}`;
 }
 
-function containerSpec(value: unknown, where: string): WorkflowContainer {
-  const expression = findExpression(value);
-  if (expression !== undefined) {
+/** Why dockhand run does not play a step, or undefined when it does. */
+function skipReason(fields: MappingToken, hasContainer: boolean): string | undefined {
+  if (fields.find('run') !== undefined) {
+    return hasContainer
+      ? undefined
+      : 'a run: step without a job container runs on the host, not through the hook';
+  }
+  const uses = text(fields.find('uses')) ?? '';
+  if (uses.startsWith('docker://')) return undefined;
+  if (uses.startsWith('./'))
+    return `uses: ${uses} is an action of this repository: dockhand run plays only run: and docker:// steps`;
+  return `uses: ${uses} is an action from a repository (JavaScript, composite or Dockerfile): dockhand run plays only run: and docker:// steps`;
+}
+
+function readStep(
+  step: Step,
+  fields: TemplateToken | undefined,
+  index: number,
+  hasContainer: boolean,
+): WorkflowStep {
+  if (fields === undefined || !isMapping(fields))
+    throw new WorkflowError(`step ${index + 1} is not a mapping`);
+  if (!('run' in step) && !('uses' in step)) {
     throw new WorkflowError(
-      `${where} uses ${expression}, which dockhand run cannot evaluate: write the value out in a copy of the workflow`,
+      `step ${index + 1} is not a run: or uses: step, which dockhand run does not play`,
     );
   }
-  if (typeof value === 'string') return { image: value };
-  if (!isObject(value) || typeof value.image !== 'string') throw new WorkflowError(`${where} needs an image`);
-  const credentials = isObject(value.credentials)
-    ? {
-        username: String(value.credentials.username ?? ''),
-        password: String(value.credentials.password ?? ''),
-      }
-    : undefined;
   return {
-    image: value.image,
-    env: strings(value.env, `${where}.env`),
-    ports: list(value.ports),
-    volumes: list(value.volumes),
-    options: typeof value.options === 'string' ? value.options : undefined,
-    credentials,
+    id: step.id,
+    name: step.name,
+    label: label(fields, index),
+    condition: step.if.expression,
+    fields,
+    skipped: skipReason(fields, hasContainer),
   };
 }
 
-function stepName(step: Json, index: number): string {
-  if (typeof step.name === 'string') return step.name;
-  if (typeof step.run === 'string') return `Run ${step.run.trim().split('\n')[0]}`;
-  if (typeof step.uses === 'string') return `Run ${step.uses}`;
-  return `Step ${index + 1}`;
+/** One line per error GitHub's parser reports, without the file name it prefixes (the CLI names the file). */
+function errorLines(errors: { message: string }[]): string {
+  return errors
+    .map((e) => (e.message.split('\n')[0] ?? '').replace(/^workflow\.yml:? ?/, '').trim())
+    .join('; ');
 }
 
-function planStep(step: Json, hasContainer: boolean, workspace: string): StepSpec | string {
-  const expression = findExpression(step);
-  if (expression !== undefined) return `uses ${expression}, which dockhand run cannot evaluate`;
-  if (step.if !== undefined) return 'has an if: condition, which dockhand run does not evaluate';
-  const env = strings(step.env, 'step env');
-  if (typeof step.run === 'string') {
-    if (!hasContainer) return 'a run: step without a job container runs on the host, not through the hook';
-    const shell = step.shell ?? 'sh';
-    if (shell !== 'sh' && shell !== 'bash') return `shell: ${String(shell)} is not played (sh and bash are)`;
-    const dir = typeof step['working-directory'] === 'string' ? step['working-directory'] : undefined;
-    return {
-      kind: 'script',
-      script: step.run,
-      shell,
-      env,
-      workingDirectory: dir === undefined ? undefined : dir.startsWith('/') ? dir : `${workspace}/${dir}`,
-    };
+export async function readWorkflowJob(source: string, jobId: string): Promise<WorkflowJob> {
+  const parsed = parseWorkflow({ name: 'workflow.yml', content: source }, new NoOperationTraceWriter());
+  const parseErrors = parsed.context.errors.getErrors();
+  if (parsed.value === undefined || parseErrors.length > 0)
+    throw new WorkflowError(`not a valid workflow: ${errorLines(parseErrors)}`);
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  if (template.errors !== undefined && template.errors.length > 0) {
+    throw new WorkflowError(`not a valid workflow: ${template.errors.map((e) => e.Message).join('; ')}`);
   }
-  if (typeof step.uses === 'string' && step.uses.startsWith('docker://')) {
-    const inputs = isObject(step.with) ? step.with : {};
-    return {
-      kind: 'container',
-      image: step.uses.slice('docker://'.length),
-      args: typeof inputs.args === 'string' ? inputs.args : undefined,
-      entryPoint: typeof inputs.entrypoint === 'string' ? inputs.entrypoint : undefined,
-      env,
-    };
-  }
-  if (typeof step.uses === 'string') {
-    return `uses: ${step.uses} is an action from a repository (JavaScript, composite or Dockerfile): dockhand run plays only run: and docker:// steps`;
-  }
-  return 'has neither run: nor uses:';
-}
-
-export function readWorkflowJob(text: string, jobId: string, containerWorkspace: string): WorkflowJob {
-  let workflow: unknown;
-  try {
-    workflow = parse(text);
-  } catch (error) {
-    throw new WorkflowError(`not valid YAML: ${messageOf(error).split('\n')[0]}`, { cause: error });
-  }
-  const jobs = isObject(workflow) && isObject(workflow.jobs) ? workflow.jobs : undefined;
-  if (jobs === undefined) throw new WorkflowError('no jobs: in this file: is it a GitHub Actions workflow?');
-  const job = jobs[jobId];
-  if (!isObject(job)) {
+  const root = parsed.value;
+  const jobs = template.jobs;
+  const job = jobs.find((j) => j.id.value === jobId);
+  if (job === undefined) {
     throw new WorkflowError(
-      `no job '${jobId}' in this workflow; its jobs are: ${Object.keys(jobs).join(', ')}`,
+      `no job '${jobId}' in this workflow; its jobs are: ${jobs.map((j) => j.id.value).join(', ')}`,
     );
   }
-  if (isObject(job.strategy) && job.strategy.matrix !== undefined) {
+  if (job.type !== 'job') {
     throw new WorkflowError(
-      `job '${jobId}' is a matrix job: dockhand run plays one job, so copy it with the matrix values written out`,
+      `job '${jobId}' calls a reusable workflow, which dockhand run does not play: play the called workflow's job instead`,
     );
   }
-  if (typeof job.uses === 'string')
-    throw new WorkflowError(`job '${jobId}' calls a reusable workflow, which is not played`);
-  const envExpression = findExpression(job.env);
-  if (envExpression !== undefined) {
+  const rawJob = field(field(root, 'jobs'), jobId);
+  if ((job.needs ?? []).length > 0 && JSON.stringify(rawJob?.toJSON()).includes('needs.')) {
     throw new WorkflowError(
-      `job '${jobId}' env uses ${envExpression}, which dockhand run cannot evaluate: write the value out`,
+      `job '${jobId}' reads the outputs of the jobs it needs, which dockhand run does not play: write those values out in a copy of the workflow`,
     );
   }
-  const container =
-    job.container === undefined ? undefined : containerSpec(job.container, `jobs.${jobId}.container`);
-  const services = Object.entries(isObject(job.services) ? job.services : {}).map(([name, value]) => ({
-    name,
-    spec: containerSpec(value, `jobs.${jobId}.services.${name}`),
-  }));
-  const steps = (Array.isArray(job.steps) ? job.steps : []).map(
-    (step: unknown, index: number): WorkflowStep => {
-      const raw = isObject(step) ? step : {};
-      const name = stepName(raw, index);
-      const planned = planStep(raw, container !== undefined, containerWorkspace);
-      return typeof planned === 'string' ? { name, skipped: planned } : { name, spec: planned };
-    },
-  );
-  return { container, services, env: strings(job.env, `jobs.${jobId}.env`), steps };
+  for (const [where, token] of [
+    ['container', job.container],
+    ...Object.entries(mappingOf(job.services)).map(([key, value]) => [`services.${key}`, value] as const),
+  ] as const) {
+    for (const key of ['entrypoint', 'command']) {
+      if (field(token, key) !== undefined) {
+        throw new WorkflowError(
+          `jobs.${jobId}.${where}.${key} is not played: the runner's container hooks have no field for it; play it without, in a copy of the workflow`,
+        );
+      }
+    }
+  }
+  const jobText = JSON.stringify([field(root, 'env')?.toJSON(), rawJob?.toJSON()]);
+  const rawSteps = field(rawJob, 'steps');
+  const stepFields = rawSteps !== undefined && isSequence(rawSteps) ? [...rawSteps] : [];
+  const hasContainer = (job as Job).container !== undefined;
+  return {
+    id: jobId,
+    workflowName: text(field(root, 'name')) ?? 'workflow.yml',
+    events: Object.keys(template.events),
+    workflowEnv: field(root, 'env'),
+    workflowDefaults: field(root, 'defaults'),
+    condition: job.if.expression,
+    env: job.env,
+    defaults: field(rawJob, 'defaults'),
+    container: job.container,
+    services: job.services,
+    strategy: job.strategy,
+    timeoutMinutes: field(rawJob, 'timeout-minutes'),
+    continueOnError: field(rawJob, 'continue-on-error'),
+    steps: job.steps.map((step, index) => readStep(step, stepFields[index], index, hasContainer)),
+    emptyContexts: EMPTY_CONTEXTS.filter(([, pattern]) => pattern.test(jobText)).map(([name]) => name),
+    secretNames: [
+      ...new Set([
+        ...[...jobText.matchAll(/\bsecrets\.([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!.toUpperCase()),
+        ...(/\bgithub\.token\b/.test(jobText) ? ['GITHUB_TOKEN'] : []),
+      ]),
+    ],
+  };
 }

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWorkflowJob, WorkflowError } from '../../../../src/cli/run/workflow';
 
-const ws = '/__w/workspace/workspace';
 const examples = path.resolve(__dirname, '../../../../examples/workflows');
 
 function job(body: string): string {
@@ -11,74 +10,67 @@ function job(body: string): string {
 }
 
 describe('readWorkflowJob', () => {
-  it('reads the sample workflow: container, service, env, run and docker steps', () => {
-    const plan = readWorkflowJob(readFileSync(path.join(examples, 'ci.yml'), 'utf8'), 'test', ws);
-    expect(plan.container).toMatchObject({
-      image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/dockhand/alpine:3',
-      env: { APP_ENV: 'test' },
-    });
-    expect(plan.services.map((s) => s.name)).toEqual(['web']);
-    expect(plan.env).toEqual({ GREETING: 'hello from the job' });
-    expect(plan.steps.map((s) => ('spec' in s ? s.spec.kind : 'skipped'))).toEqual([
-      'script',
-      'script',
-      'container',
+  it('reads the sample workflow with GitHub’s parser: events, steps, conditions', async () => {
+    const plan = await readWorkflowJob(readFileSync(path.join(examples, 'ci.yml'), 'utf8'), 'test');
+    expect(plan.events).toEqual(['push']);
+    expect(plan.workflowName).toBe('ci');
+    expect(plan.condition).toBe('success()');
+    expect(plan.steps.map((s) => [s.label, s.condition, s.skipped])).toEqual([
+      ['Run echo "$GREETING"', 'success()', undefined],
+      ['Run wget -q -O - http://web/ | head -n 3', 'success()', undefined],
+      ['Run docker://registry.dockhand.test/dockhand/shell:1', 'success()', undefined],
     ]);
-    expect(plan.steps[2]).toMatchObject({
-      spec: { image: 'registry.dockhand.test/dockhand/shell:1', args: 'echo from a docker step' },
-    });
   });
 
-  it('takes ports, volumes, options and credentials of services as written', () => {
-    const plan = readWorkflowJob(
+  it('adds success() && to a condition that names no status function, as GitHub does', async () => {
+    const plan = await readWorkflowJob(
       job(
-        'container: img:1\nservices:\n  db:\n    image: pg:16\n    ports: ["5432:5432"]\n    volumes: [/data:/var/lib/data:ro]\n' +
-          '    options: --health-cmd "pg_isready -U x"\n    credentials: {username: u, password: p}\nsteps: []',
+        "if: github.ref == 'refs/heads/main'\ncontainer: img:1\nsteps:\n  - run: x\n    if: always()\n  - run: y\n    if: env.A == 'b'",
       ),
       'test',
-      ws,
     );
-    expect(plan.services[0]?.spec).toEqual({
-      image: 'pg:16',
-      env: {},
-      ports: ['5432:5432'],
-      volumes: ['/data:/var/lib/data:ro'],
-      options: '--health-cmd "pg_isready -U x"',
-      credentials: { username: 'u', password: 'p' },
-    });
+    expect(plan.condition).toBe("success() && (github.ref == 'refs/heads/main')");
+    expect(plan.steps.map((s) => s.condition)).toEqual(['always()', "success() && (env.A == 'b')"]);
   });
 
   it.each([
     ['- uses: actions/checkout@v4', 'is an action from a repository'],
-    ['- run: echo ${{ github.sha }}', 'uses ${{ github.sha }}, which dockhand run cannot evaluate'],
-    ['- run: echo hi\n  if: failure()', 'has an if: condition'],
-    ['- run: Write-Host hi\n  shell: pwsh', 'shell: pwsh is not played'],
-  ])('skips %j with a reason', (steps, reason) => {
-    const plan = readWorkflowJob(job(`container: img:1\nsteps:\n${steps.replace(/^/gm, '  ')}`), 'test', ws);
-    expect(plan.steps[0]).toMatchObject({ skipped: expect.stringContaining(reason) });
+    ['- uses: ./local-action', 'is an action of this repository'],
+  ])('skips %j with a reason', async (steps, reason) => {
+    const plan = await readWorkflowJob(
+      job(`container: img:1\nsteps:\n${steps.replace(/^/gm, '  ')}`),
+      'test',
+    );
+    expect(plan.steps[0]?.skipped).toContain(reason);
   });
 
-  it('skips run: steps of a job without a container, and keeps its docker steps', () => {
-    const plan = readWorkflowJob(job('steps:\n  - run: make\n  - uses: docker://img:1'), 'test', ws);
-    expect(plan.steps[0]).toMatchObject({ skipped: expect.stringContaining('runs on the host') });
-    expect(plan.steps[1]).toMatchObject({ spec: { kind: 'container', image: 'img:1' } });
+  it('skips run: steps of a job without a container, and keeps its docker steps', async () => {
+    const plan = await readWorkflowJob(job('steps:\n  - run: make\n  - uses: docker://img:1'), 'test');
+    expect(plan.steps[0]?.skipped).toContain('runs on the host');
+    expect(plan.steps[1]?.skipped).toBeUndefined();
   });
 
   it.each([
-    [
-      job('strategy:\n  matrix:\n    v: [1, 2]\ncontainer: img:${{ matrix.v }}\nsteps: []'),
-      'is a matrix job',
-    ],
-    [
-      job('container:\n  image: img:1\n  credentials:\n    username: ${{ secrets.USER }}\nsteps: []'),
-      'uses ${{ secrets.USER }}',
-    ],
-    [job('env:\n  A: ${{ vars.A }}\nsteps: []'), 'env uses ${{ vars.A }}'],
     [job('steps: []').replace('test:', 'build:'), "no job 'test' in this workflow; its jobs are: build"],
-    ['name: x\n', 'no jobs:'],
-    ['jobs: [', 'not valid YAML'],
-  ])('refuses what it cannot play, saying what to do (%#)', (text, message) => {
-    expect(() => readWorkflowJob(text, 'test', ws)).toThrow(WorkflowError);
-    expect(() => readWorkflowJob(text, 'test', ws)).toThrow(message);
+    [
+      'on: push\njobs:\n  test:\n    uses: octo/repo/.github/workflows/x.yml@v1\n',
+      'calls a reusable workflow',
+    ],
+    [
+      'on: push\njobs:\n  a:\n    runs-on: x\n    steps: [{run: x}]\n  test:\n    needs: a\n    runs-on: x\n    container: img:1\n    steps:\n      - run: echo ${{ needs.a.outputs.v }}\n',
+      'reads the outputs of the jobs it needs',
+    ],
+    [
+      job('container: img:1\nservices:\n  db:\n    image: pg:16\n    entrypoint: /bin/x\nsteps: []'),
+      'jobs.test.services.db.entrypoint is not played',
+    ],
+    ['name: x\n', 'not a valid workflow'],
+    ['jobs: [', 'not a valid workflow'],
+    [job('container: img:1\nsteps:\n  - run: echo ${{ nosuch.x }}'), "Unrecognized named-value: 'nosuch'"],
+  ])('refuses what it cannot play, in one line saying what to do (%#)', async (text, message) => {
+    const read = readWorkflowJob(text, 'test');
+    await expect(read).rejects.toThrow(WorkflowError);
+    await expect(readWorkflowJob(text, 'test')).rejects.toThrow(message);
+    await expect(readWorkflowJob(text, 'test')).rejects.not.toThrow(/\n/);
   });
 });
