@@ -36,7 +36,8 @@ export function removePrivateDirsNow(): void {
   for (const dir of live) rmSync(dir, { recursive: true, force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs (EPERM: it does, as another user's). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -62,7 +63,7 @@ export function sweepStalePrivateDirs(base: string, runnerId: string): string[] 
   const swept: string[] = [];
   for (const entry of entries) {
     const pid = Number(name.exec(entry)?.[1] ?? 0);
-    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    if (!pid || pid === process.pid || isProcessAlive(pid)) continue;
     const dir = path.join(base, entry);
     try {
       const stat = lstatSync(dir);

@@ -4,6 +4,7 @@
 // One run at a time per user holds it (a lock file with its pid), so two runs never sweep each other.
 import { lstatSync, mkdirSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { isProcessAlive } from '../../docker/private-dir';
 import { errnoCodeOf } from '../../protocol/errors';
 import { UsageError } from '../context';
 import { readFileState } from '../install/files';
@@ -13,16 +14,6 @@ export interface RunFolder {
   root: string;
   /** Removes the job's files (`_work`: scripts may hold secrets) and lets the next run in. */
   release(): void;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to another user.
-    return errnoCodeOf(error) === 'EPERM';
-  }
 }
 
 /** Takes the lock, or says which run holds it; a lock whose run is gone is taken over. */
@@ -37,7 +28,7 @@ function lock(file: string, base: string): void {
       if (errnoCodeOf(error) !== 'EEXIST') throw error;
     }
     const holder = Number(readFileState(file)?.text.trim());
-    if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && isProcessAlive(holder)) {
       throw new UsageError(
         `another dockhand run (pid ${holder}) is playing a job in ${base}: wait for it to end, or stop it`,
       );
