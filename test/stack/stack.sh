@@ -9,6 +9,8 @@
 #                               images: PostgreSQL 15, Redis and an application image, from Debian packages
 #   test/stack/stack.sh shape on|off|status  limit the registry's link like a real network (tc tbf at
 #                               DOCKHAND_LINK_RATE, 200mbit by default), or lift the limit
+#   test/stack/stack.sh dind up|down|status  a second dockerd as actions-runner-controller's dind sidecar
+#                               (test/stack/dind.sh), after `up`
 #
 # Everything it makes lives in .stack/ (gitignored); .stack/stack.json describes the stack for tests.
 # Network rule: servers listen on 127.0.0.1 or on 198.18.0.2 inside the namespace made here (198.18.0.0/15
@@ -424,6 +426,8 @@ stop_pid() {
 
 down() {
   need_root
+  # The sidecar needs the stack: it goes first.
+  [[ -f "$STACK/dind.pid" ]] && dind_down
   stop_pid "$STACK/emulator.pid" "ECR emulator"
   stop_pid "$STACK/registry.pid" registry
   stop_pid "$STACK/dockerd.pid" dockerd
@@ -443,6 +447,9 @@ status() {
   docker info >/dev/null 2>&1 && echo "docker: reachable" || echo "docker: unreachable"
 }
 
+# shellcheck source=test/stack/dind.sh
+source "$ROOT/test/stack/dind.sh"
+
 main() {
   case "${1:-}" in
     up) up ;;
@@ -450,7 +457,8 @@ main() {
     status) status ;;
     images-real) real_images ;;
     shape) shape "${2:-}" ;;
-    *) die "usage: test/stack/stack.sh up|down|status|images-real|shape on|off|status" ;;
+    dind) dind "${2:-}" ;;
+    *) die "usage: test/stack/stack.sh up|down|status|images-real|shape on|off|status|dind up|down|status" ;;
   esac
 }
 
