@@ -30,7 +30,10 @@ const images = {
   api: `${us}/${stack.images.web}`,
 };
 
-/** The job: a job container, two services (one by its image's name, one by an alias, both with a health check). */
+/**
+ * The job: a job container, two services (one by its image's name, one by an alias, both with a health
+ * check), run: steps and a docker:// step.
+ */
 const workflow = `name: arc-dind
 on: push
 jobs:
@@ -60,6 +63,11 @@ jobs:
           echo "api said: $(timeout 10 wget -qO- http://api/)"
           echo "workspace: $(cat result.txt)"
           echo "job docker: $(docker info --format '{{.DockerRootDir}}')"
+      - name: a container step
+        uses: docker://${images.job}
+        with:
+          entrypoint: /bin/sh
+          args: '-c "echo container step read: $(cat result.txt)"'
 `;
 
 const execFileAsync = promisify(execFile);
@@ -160,6 +168,7 @@ describe('ARC dind mode: the runner image drives a sidecar dockerd', () => {
     expect(played.output).toContain('web said: hello from the dockhand web service');
     expect(played.output).toContain('api said: hello from the dockhand web service');
     expect(played.output).toContain('workspace: written in the job container');
+    expect(played.output).toContain('container step read: written in the job container');
   });
 
   it("gives the job container the sidecar's socket, not the first daemon's", () => {
@@ -187,7 +196,8 @@ describe('ARC dind mode: the runner image drives a sidecar dockerd', () => {
         e.Action === 'create' &&
         e.Actor.Attributes?.['dockhand.runner'] === runnerId,
     );
-    expect(labelled).toHaveLength(3);
+    // The job container, two services and the container step's.
+    expect(labelled).toHaveLength(4);
     expect(new Set(ofType(events, 'container', 'destroy'))).toEqual(new Set(created));
     const networks = ofType(events, 'network', 'create');
     expect(networks).toHaveLength(1);
@@ -202,6 +212,8 @@ describe('ARC dind mode: the runner image drives a sidecar dockerd', () => {
 
   it('never shows the job to the first daemon', () => {
     const label = `label=dockhand.runner=${runnerId}`;
+    // The label is the job's: the sidecar saw it.
+    expect(eventsOn(sidecar.socket, since, until, [label])).not.toEqual([]);
     expect(eventsOn(FIRST_DAEMON, since, until, [label])).toEqual([]);
     expect(dockerOn(FIRST_DAEMON, ['ps', '--all', '--quiet', '--filter', label])).toBe('');
   });
