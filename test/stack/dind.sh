@@ -38,9 +38,9 @@ dind_up() {
     ip link set "$DIND_BRIDGE" up
   fi
   iptables -C "${DIND_RULE[@]}" 2>/dev/null || iptables -I "${DIND_RULE[@]}"
-  # unshare without --fork execs: $! is the daemon's own PID. The tmpfs hides the host's /run (the first
-  # daemon's socket and state) from the sidecar and from the bind mounts it makes for containers.
-  setsid unshare --mount --propagation private sh -c 'mount -t tmpfs -o mode=755 dind-run /run && exec "$@"' sh \
+  # unshare without --fork execs, and so does dind-enter.sh: $! is the daemon's own PID. Its own /run
+  # hides the host's (the first daemon's socket and state) from it and from the bind mounts it makes.
+  setsid unshare --mount --propagation private "$ROOT/test/stack/dind-enter.sh" \
     /usr/sbin/dockerd --config-file "$DIND_DIR/daemon.json" --data-root "$DIND_DIR/data" \
     --exec-root "$DIND_DIR/exec" --pidfile "$DIND_DIR/dockerd.pid" \
     -H "unix://$DIND_SOCKET" -H unix:///var/run/docker.sock \
