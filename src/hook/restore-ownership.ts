@@ -154,7 +154,7 @@ export async function restoreOwnership(
       }
       if (attempt.given > 0)
         log.info(
-          `Gave ${attempt.given} files and folders under ${work} back to the runner user (uid ${uid})`,
+          `Gave ${attempt.given} files, folders and links under ${work} back to the runner user (uid ${uid})`,
         );
       if (attempt.problem) warn(attempt.problem);
       return;

@@ -83,7 +83,7 @@ const ROOT_WRITES = [
   'mkdir -p /github/home/.cache && echo h > /github/home/.cache/h',
 ].join('\n');
 
-const ownershipLine = /Gave (\d+) files and folders under (.+) back to the runner user \(uid (\d+)\)/;
+const ownershipLine = /Gave (\d+) files, folders and links under (.+) back to the runner user \(uid (\d+)\)/;
 
 describe('cleanup_job gives _work back to a non-root runner user', () => {
   const user = runnerUser('dockhand-cli');
