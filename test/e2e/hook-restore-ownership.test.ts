@@ -10,14 +10,26 @@ import { jobContainer, replayJob, scriptStep, type StepSource } from '../../src/
 import { loadSecrets } from '../support/stack';
 import { makeTempDir, removeTempDirs } from '../support/temp';
 import { giveTo, nodeAs, runnerUser, type RunnerUser } from './cli-support';
-import { containersLabelled, docker, plain, testRunner, type TestRunner } from './hook-support';
+import {
+  buildShellImage,
+  containersLabelled,
+  docker,
+  plain,
+  removeBuiltImages,
+  stack,
+  testRunner,
+  type TestRunner,
+} from './hook-support';
 
 let runner: TestRunner | undefined;
 afterEach(() => {
   runner?.dispose();
   runner = undefined;
 });
-afterAll(removeTempDirs);
+afterAll(() => {
+  removeTempDirs();
+  removeBuiltImages();
+});
 
 const secrets = loadSecrets();
 const credentials = { username: secrets.plainUser, password: secrets.plainPassword };
@@ -196,6 +208,34 @@ describe('cleanup_job gives _work back to a non-root runner user', () => {
     const cleanup = await replayer.cleanupJob();
     expect(cleanup.exitCode, runner.output()).toBe(0);
     expect(notOwnedBy(replayer.layout.work, user)).toEqual([]);
+  });
+
+  it('warns in one line when no image of the job can run the chown, and the cleanup still succeeds', async () => {
+    // A service image without a shell: the only image of a services-only job.
+    const image = buildShellImage('dockhand-e2e/no-shell:1', [
+      'RUN ["/bin/busybox", "rm", "/bin/sh"]',
+      'CMD ["tail", "-f", "/dev/null"]',
+    ]);
+    runner = runnerOf(user, { HOOK_PULL_POLICY: 'never' });
+    const result = await replayJob(runner.replayer, {
+      services: [{ image }],
+      steps: [
+        {
+          kind: 'container',
+          image: stack.localImages.shell,
+          entryPoint: 'sh',
+          args: '-c "echo a > by-action"',
+        },
+      ],
+    });
+    expect(result.ok, runner.output()).toBe(true);
+    const warnings = runner.output().match(/::warning::.*/g) ?? [];
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /could not give every file under .* back to the runner user \(uid \d+\): image [0-9a-f]{12} has no sh or cat \(exit 12[67]\)/,
+    );
+    expect(runner.output()).toContain("Removed this job's containers, network and built images");
+    expect(containersLabelled(`dockhand.runner=${runnerIdOf(runner.replayer.layout.temp)}`)).toEqual([]);
   });
 });
 
