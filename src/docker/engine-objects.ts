@@ -141,6 +141,8 @@ export function inspectedContainerOf(entry: InspectEntry): InspectedContainer {
 export interface CaptureBounds {
   maxBytes: number;
   timeoutMs: number;
+  /** How errors name the command (a script is long): its words by default. */
+  name?: string;
 }
 
 /**
@@ -174,7 +176,8 @@ export async function execCaptured(
     return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
   } catch (error) {
     if (!stop.signal.aborted) throw error;
-    throw new Error(`\`${command.join(' ')}\` in container ${id} gave ${why}: left unread`, { cause: error });
+    const name = bounds.name ?? `\`${command.join(' ')}\``;
+    throw new Error(`${name} in container ${id} gave ${why}: left unread`, { cause: error });
   } finally {
     clearTimeout(timer);
   }

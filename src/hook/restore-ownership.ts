@@ -32,7 +32,7 @@ const ID_MAPS_BOUNDS = { maxBytes: 16 * 1024, timeoutMs: 10_000 };
  * A batch prints one number (tens of thousands of entries each); a failing chown prints a line per entry,
  * so the output is bounded too. What is not given back in time is given back at the next job's cleanup.
  */
-const GIVE_BACK_BOUNDS = { maxBytes: 64 * 1024, timeoutMs: 120_000 };
+const GIVE_BACK_BOUNDS = { maxBytes: 64 * 1024, timeoutMs: 120_000, name: 'the find that gives files back' };
 /** Images tried at most: one that lacks `tail`, `sh` or `find` costs a create and a removal. */
 const MAX_IMAGES = 3;
 
@@ -195,9 +195,9 @@ async function giveBackWith(
       return { given: 0, problem: `the engine's containers have no id for uid ${uid} or gid ${gid}` };
     const command = ['sh', '-c', GIVE_BACK_SCRIPT, 'sh', WORK_TARGET, String(inside.uid), String(inside.gid)];
     const result = await execCaptured(engine, id, command, GIVE_BACK_BOUNDS);
-    // 126/127: the shell found no find or chown to run.
+    // 126/127: the shell found no find to run (a missing chown fails find's batch: exit 1).
     if (result.exitCode === 126 || result.exitCode === 127)
-      return { unusable: `${short} has no find or chown (exit ${result.exitCode})` };
+      return { unusable: `${short} has no find (exit ${result.exitCode})` };
     return giveBackOutcome(result.exitCode, result.output);
   } finally {
     await engine
