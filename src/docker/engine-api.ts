@@ -1,6 +1,6 @@
 // The Docker Engine API. The hook uses it where starting a docker CLI process would cost more than the
-// work itself (a step's exec, inspects, logs, listings, removals); pulls, logins, builds and creates stay
-// with the CLI, which owns credential helpers and `docker create`'s options.
+// work itself (a step's exec, inspects, logs, listings, removals); pulls, logins, builds and the job's
+// creates stay with the CLI, which owns credential helpers and `docker create`'s options.
 import { isJsonObject } from '../protocol/json';
 import type { JobLog } from '../protocol/job-log';
 import { exchange, type EngineConnection, type EngineReply, type EngineRequest } from './engine-http';

@@ -16,7 +16,36 @@ const NOT_FOUND = 404;
 const REMOVAL_IN_PROGRESS = 409;
 
 /** A container's inspect answer, as far as the hook reads it. */
-export type InspectedContainer = ContainerFacts & { tty: boolean; labels: Record<string, string> };
+export type InspectedContainer = ContainerFacts & {
+  tty: boolean;
+  labels: Record<string, string>;
+  /** The id of its image ('' when the daemon did not say). */
+  image: string;
+};
+
+/**
+ * The Engine API's container create body, as far as the hook fills it itself (a job's containers are
+ * created by the docker CLI, from the workflow's options). The API never pulls: an image that is not on
+ * the host fails the create.
+ */
+export interface ContainerCreateBody {
+  Image: string;
+  Entrypoint: string[];
+  Cmd: string[];
+  User: string;
+  WorkingDir: string;
+  Labels: Record<string, string>;
+  NetworkDisabled: boolean;
+  HostConfig: {
+    NetworkMode: string;
+    Mounts: Array<{ Type: 'bind'; Source: string; Target: string; ReadOnly: boolean }>;
+    CapDrop: string[];
+    CapAdd: string[];
+    SecurityOpt: string[];
+    ReadonlyRootfs: boolean;
+    UsernsMode: string;
+  };
+}
 
 /**
  * What the hook asks of the daemon, and nothing more: so that what it decides from the answers (health,
@@ -26,6 +55,8 @@ export interface ContainerEngine {
   /** Ids of every object of a kind carrying the label (`name=value`). */
   idsByLabel(kind: ObjectKind, label: string): Promise<string[]>;
   inspect(id: string): Promise<InspectedContainer>;
+  /** Creates a container (not started) named `name`; resolves with its id. */
+  create(name: string, body: ContainerCreateBody): Promise<string>;
   start(id: string): Promise<void>;
   /** Removes an object; one that is already gone, or a container already being removed, counts as removed. */
   remove(kind: ObjectKind, id: string): Promise<void>;
@@ -49,6 +80,15 @@ export function containerEngineOf(api: EngineApi): ContainerEngine {
     async inspect(id) {
       const entry = (await api.json<InspectEntry>('GET', `/containers/${encodeURIComponent(id)}/json`)) ?? {};
       return inspectedContainerOf(entry);
+    },
+    async create(name, body) {
+      const created = await api.json<{ Id: string }>(
+        'POST',
+        `/containers/create?name=${encodeURIComponent(name)}`,
+        body,
+      );
+      if (!created?.Id) throw new Error(`docker engine created container ${name} but gave no id`);
+      return created.Id;
     },
     async start(id) {
       // 304: it was already running, which is what was asked for.
@@ -90,12 +130,19 @@ export function containerEngineOf(api: EngineApi): ContainerEngine {
 }
 
 export function inspectedContainerOf(entry: InspectEntry): InspectedContainer {
-  return { ...containerFactsOf(entry), tty: entry.Config?.Tty === true, labels: entry.Config?.Labels ?? {} };
+  return {
+    ...containerFactsOf(entry),
+    tty: entry.Config?.Tty === true,
+    labels: entry.Config?.Labels ?? {},
+    image: entry.Image ?? '',
+  };
 }
 
 export interface CaptureBounds {
   maxBytes: number;
   timeoutMs: number;
+  /** How errors name the command (a script is long): its words by default. */
+  name?: string;
 }
 
 /**
@@ -129,7 +176,8 @@ export async function execCaptured(
     return { exitCode, output: Buffer.concat(chunks).toString('utf8') };
   } catch (error) {
     if (!stop.signal.aborted) throw error;
-    throw new Error(`\`${command.join(' ')}\` in container ${id} gave ${why}: left unread`, { cause: error });
+    const name = bounds.name ?? `\`${command.join(' ')}\``;
+    throw new Error(`${name} in container ${id} gave ${why}: left unread`, { cause: error });
   } finally {
     clearTimeout(timer);
   }

@@ -16,6 +16,8 @@ export interface ContainerFacts {
 
 export interface InspectEntry {
   Id?: string;
+  /** The id of the container's image (`sha256:...`). */
+  Image?: string;
   State?: { Status?: string; Health?: { Status?: string } | null };
   Config?: {
     Env?: string[] | null;

@@ -28,6 +28,10 @@ export const jobContainerPrefix = (runnerId: string, jobId: string) =>
 /** A container action's own container. */
 export const stepContainerName = (runnerId: string) => `dockhand-${runnerId.slice(0, 8)}-step-${random(4)}`;
 
+/** The short-lived container that gives `_work` back to the runner user at cleanup_job. */
+export const ownershipContainerName = (runnerId: string) =>
+  `dockhand-${runnerId.slice(0, 8)}-owner-${random(4)}`;
+
 /** A Dockerfile action's image. */
 export const builtImageTag = (runnerId: string) => `dockhand-built/${runnerId.slice(0, 12)}:${random(6)}`;
 

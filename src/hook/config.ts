@@ -20,6 +20,10 @@ export interface HookConfig {
   engineEndpoint: EngineEndpoint;
   /** RUNNER_TEMP, whose hash tells this runner's containers apart from any other runner's. */
   runnerTemp: string | null;
+  /** The runner's _work folder (RUNNER_TEMP's parent, links resolved); null without RUNNER_TEMP. */
+  workDir: string | null;
+  /** The user and group the hook runs as: the runner's, to whom cleanup_job gives _work back. */
+  runnerUser: { uid: number; gid: number };
   /** Folder for throw-away secrets; never under _work, which jobs can read. */
   privateBase: string;
   networkDriver: string | null;
@@ -120,8 +124,9 @@ function privateBaseOf(env: Env, tmpdir: string, uid: number): string {
 export interface HookSystem {
   homedir: string;
   tmpdir: string;
-  /** The user the hook runs as; this process's own by default. */
+  /** The user and group the hook runs as; this process's own by default. */
   uid?: number;
+  gid?: number;
 }
 
 export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
@@ -132,13 +137,16 @@ export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
       "no executable docker CLI on the runner's PATH; install it or set HOOK_DOCKER_PATH",
     );
   const { features, reason: featuresReason } = jobFeaturesOf(env);
+  const uid = system.uid ?? process.getuid?.() ?? 0;
   return {
     dockerPath,
     dockerConfigDir,
     cliEnv,
     engineEndpoint,
     runnerTemp: env.RUNNER_TEMP || null,
-    privateBase: privateBaseOf(env, system.tmpdir, system.uid ?? process.getuid?.() ?? 0),
+    workDir: workDirOf(env),
+    runnerUser: { uid, gid: system.gid ?? process.getgid?.() ?? 0 },
+    privateBase: privateBaseOf(env, system.tmpdir, uid),
     networkDriver: env.ACTIONS_RUNNER_NETWORK_DRIVER || null,
     serviceAliases: parseServiceAliases(env.HOOK_SERVICE_ALIASES),
     features,

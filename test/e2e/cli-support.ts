@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync }
 import os from 'node:os';
 import path from 'node:path';
 import { distDir } from '../support/stack';
+import { makeTempDir } from '../support/temp';
 
 export interface Scratch {
   root: string;
@@ -54,6 +55,27 @@ export function runnerUser(name = 'dockhand-cli'): RunnerUser {
   if (found.status !== 0) execFileSync('useradd', ['-m', name]);
   const entry = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
   return { name, uid: Number(entry[2]), gid: Number(entry[3]), home: entry[5] ?? '' };
+}
+
+/** The docker group, whose members reach dockerd's socket (`root:docker 0660`). */
+export function dockerGroupId(): number {
+  return Number(execFileSync('getent', ['group', 'docker'], { encoding: 'utf8' }).split(':')[2]);
+}
+
+/**
+ * A node that runs the hook as `user`, with the user's own group and the docker group, as a real runner
+ * user is set up (`usermod -aG docker`): what it creates is `user`'s, by uid and gid.
+ */
+export function nodeAs(user: RunnerUser): string {
+  const dir = makeTempDir('dockhand-node-as-');
+  chmodSync(dir, 0o755);
+  const wrapper = path.join(dir, 'node');
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nexec setpriv --reuid=${user.uid} --regid=${user.gid} --groups=${dockerGroupId()} ${process.execPath} "$@"\n`,
+    { mode: 0o755 },
+  );
+  return wrapper;
 }
 
 /** Hands files and folders (recursively) to `user`, as a runner installed for that user is. */

@@ -8,7 +8,7 @@ import { runnerIdOf } from '../../src/hook/config';
 import { replayJob } from '../../src/replay';
 import { loadSecrets } from '../support/stack';
 import { makeTempDir, removeTempDirs } from '../support/temp';
-import { giveTo, runnerUser } from './cli-support';
+import { giveTo, nodeAs, runnerUser } from './cli-support';
 import { containersLabelled, plain, testRunner, type TestRunner } from './hook-support';
 
 let runner: TestRunner | undefined;
@@ -17,21 +17,6 @@ afterEach(() => {
   runner = undefined;
 });
 afterAll(removeTempDirs);
-
-const dockerGid = Number(execFileSync('getent', ['group', 'docker'], { encoding: 'utf8' }).split(':')[2]);
-
-/** A node that runs the hook as `uid` in the docker group, as a real runner user does. */
-function nodeAs(uid: number): string {
-  const dir = makeTempDir('dockhand-node-as-');
-  chmodSync(dir, 0o755);
-  const wrapper = path.join(dir, 'node');
-  writeFileSync(
-    wrapper,
-    `#!/bin/sh\nexec setpriv --reuid=${uid} --regid=${dockerGid} --clear-groups ${process.execPath} "$@"\n`,
-    { mode: 0o755 },
-  );
-  return wrapper;
-}
 
 it("another user's files where state keys go in a shared /tmp stop no job", async () => {
   const runnerAccount = runnerUser('dockhand-cli');
@@ -47,7 +32,7 @@ it("another user's files where state keys go in a shared /tmp stop no job", asyn
   giveTo(runnerAccount, dockerConfig);
   runner = testRunner(
     { HOOK_PRIVATE_DIR: shared, HOME: runnerAccount.home, HOOK_DOCKER_CONFIG: dockerConfig },
-    { nodePath: nodeAs(runnerAccount.uid) },
+    { nodePath: nodeAs(runnerAccount) },
   );
   chmodSync(runner.root, 0o755);
   giveTo(runnerAccount, path.join(runner.root, 'runner'));

@@ -73,6 +73,8 @@ export class CapturedDaemon {
   readonly answers = new Map<string, InspectEntry[]>();
   /** The captured state a container created from an image is in, by image. */
   readonly stateOfImage = new Map<string, Parameters<typeof inspectAnswer>[0]>();
+  /** Images a container can be created of through the Engine API (which never pulls). */
+  readonly imagesOnHost = new Set<string>();
   /** Ids whose removal the daemon refuses. */
   readonly refuseRemoval = new Set<string>();
   /** Ids the daemon says it removed that are still there (recreated meanwhile, say). */
@@ -116,6 +118,14 @@ export class CapturedDaemon {
       if (!answer || !this.objects.has(id))
         throw new Error(`docker engine GET /containers/${id}/json: No such container: ${id} (HTTP 404)`);
       return inspectedContainerOf(answer);
+    },
+    create: async (name, body) => {
+      if (!this.imagesOnHost.has(body.Image))
+        throw new Error(`docker engine POST /containers/create: No such image: ${body.Image} (HTTP 404)`);
+      const id = `${name}-id`;
+      this.add('container', id, body.Labels, [], body.Image);
+      this.changes.push(`create ${body.Image}`);
+      return id;
     },
     start: async (id) => {
       const container = this.objects.get(id);

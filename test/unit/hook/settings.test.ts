@@ -67,7 +67,9 @@ describe('HOOK_FEATURES', () => {
       parallel: false,
       'service-logs': false,
       'service-aliases': true,
+      'restore-ownership': true,
     });
+    expect(parseFeatures('-restore-ownership')['restore-ownership']).toBe(false);
     expect(parseFeatures('none,service-aliases')).toEqual({
       'helper-fallback': false,
       'service-aliases': true,
@@ -77,13 +79,14 @@ describe('HOOK_FEATURES', () => {
       'remove-built-images': false,
       'local-fallback': false,
       'registry-mirrors': false,
+      'restore-ownership': false,
     });
   });
 
   it('names an unknown feature', () => {
     expect(() => parseFeatures('-paralel')).toThrow(
       new FeatureError(
-        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback, registry-mirrors",
+        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback, registry-mirrors, restore-ownership",
       ),
     );
   });
