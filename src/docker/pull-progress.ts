@@ -2,6 +2,8 @@
 // daemon's error, which comes inside a 200 answer once the pull has begun. And the job-log line that sums
 // up the pulls still running, at most every few seconds, once one has run for a few seconds.
 
+import { isJsonObject } from '../protocol/json';
+
 /** The daemon's lines are a few hundred bytes; a longer one is not read (and cannot fill memory). */
 const MAX_LINE_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
@@ -73,13 +75,14 @@ export class PullProgress {
     } catch {
       return; // not a line of the daemon's: nothing to count
     }
-    if (typeof message !== 'object' || message === null) return;
-    const { status, id, error, errorDetail, progressDetail } = message as Record<string, unknown>;
-    const detailMessage =
-      typeof errorDetail === 'object' && errorDetail !== null
-        ? (errorDetail as Record<string, unknown>).message
-        : undefined;
-    const said = typeof error === 'string' && error ? error : detailMessage;
+    if (!isJsonObject(message)) return;
+    const { status, id, error, errorDetail, progressDetail } = message;
+    const said =
+      typeof error === 'string' && error
+        ? error
+        : isJsonObject(errorDetail)
+          ? errorDetail.message
+          : undefined;
     if (typeof said === 'string' && said) {
       this.error ??= said;
       return;
@@ -88,7 +91,8 @@ export class PullProgress {
     this.layerSaid(id, status, progressDetail);
   }
 
-  private layerSaid(id: string, status: string, detail: unknown): void {
+  private layerSaid(id: string, status: string, progressDetail: unknown): void {
+    const detail = isJsonObject(progressDetail) ? progressDetail : {};
     const layer = this.layers.get(id) ?? { current: 0, total: 0, present: false };
     switch (status) {
       case 'Pulling fs layer':
@@ -97,19 +101,16 @@ export class PullProgress {
       case 'Already exists':
         layer.present = true;
         break;
-      case 'Downloading': {
-        const { current, total } = (detail ?? {}) as { current?: unknown; total?: unknown };
-        if (typeof current === 'number' && current >= 0) layer.current = current;
-        if (typeof total === 'number' && total > 0) layer.total = total;
+      case 'Downloading':
+        if (typeof detail.current === 'number' && detail.current >= 0) layer.current = detail.current;
+        if (typeof detail.total === 'number' && detail.total > 0) layer.total = detail.total;
         break;
-      }
-      case 'Extracting': {
+      case 'Extracting':
         // Extracting reads the downloaded blob: its total is the layer's size, if no "Downloading" said it.
-        const { total } = (detail ?? {}) as { total?: unknown };
-        if (layer.total === 0 && typeof total === 'number' && total > 0) layer.total = total;
+        if (layer.total === 0 && typeof detail.total === 'number' && detail.total > 0)
+          layer.total = detail.total;
         layer.current = layer.total;
         break;
-      }
       case 'Verifying Checksum':
       case 'Download complete':
       case 'Pull complete':

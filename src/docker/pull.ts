@@ -1,8 +1,8 @@
 // Gets an image onto the Docker host: from the host itself when the pull policy or a digest allows, from a
 // registry mirror, or from its own registry. Every pull goes through the Engine API with the credentials
 // that apply in its X-Registry-Auth header: the host's docker config (as the docker CLI finds them) or the
-// workflow's own, with no login process and no file; a refused workflow login falls back to a helper when
-// allowed. Transient failures are retried, bounded; auth failures explain themselves.
+// workflow's own, with no login process and no file; refused workflow credentials fall back to a helper
+// when allowed. Transient failures are retried, bounded; auth failures explain themselves.
 import path from 'node:path';
 import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
