@@ -77,12 +77,9 @@ export class PullProgress {
     }
     if (!isJsonObject(message)) return;
     const { status, id, error, errorDetail, progressDetail } = message;
-    const said =
-      typeof error === 'string' && error
-        ? error
-        : isJsonObject(errorDetail)
-          ? errorDetail.message
-          : undefined;
+    // errorDetail is the daemon's error (what the docker CLI prints); `error` its older copy.
+    const detail = isJsonObject(errorDetail) ? errorDetail.message : undefined;
+    const said = typeof detail === 'string' && detail ? detail : error;
     if (typeof said === 'string' && said) {
       this.error ??= said;
       return;

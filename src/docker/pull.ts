@@ -9,6 +9,7 @@ import type { JobLog } from '../protocol/job-log';
 import { messageOf } from '../protocol/errors';
 import {
   canonicalRegistry,
+  DOCKER_HUB,
   isDigestPinned,
   mirroredReference,
   namedRegistryOf,
@@ -152,10 +153,10 @@ async function pullThroughConfig(request: PullRequest, image: string): Promise<v
   }
 }
 
-/** Whether the workflow's `serverUrl` (a host, "" for Docker Hub) names the image's own registry. */
+/** Whether the workflow's `serverUrl` (a host, "" for Docker Hub as for `docker login`) names the image's registry. */
 function namesRegistry(serverUrl: string, registry: string): boolean {
-  const host = serverUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0] ?? '';
-  return canonicalRegistry(host || registry) === canonicalRegistry(registry);
+  const host = serverUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0] || DOCKER_HUB;
+  return canonicalRegistry(host) === canonicalRegistry(registry);
 }
 
 async function pullImage(request: PullRequest): Promise<void> {
@@ -167,7 +168,7 @@ async function pullImage(request: PullRequest): Promise<void> {
   // One registry's credentials never go to another host: the daemon would send them to the image's.
   if (!namesRegistry(serverUrl, registry)) {
     log.warning(
-      `the workflow's credentials are for ${serverUrl}, not ${registry}: pulling ${image} without them`,
+      `the workflow's credentials are for ${serverUrl || DOCKER_HUB}, not ${registry}: pulling ${image} without them`,
     );
     return pullThroughConfig(request, image);
   }
