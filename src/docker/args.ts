@@ -50,15 +50,6 @@ export function runArgs(spec: ContainerSpec): string[] {
   return ['run', '--rm', ...containerFlags(spec), '--', spec.image, ...spec.command];
 }
 
-export function pullArgs(image: string): string[] {
-  return ['pull', '--quiet', '--', image];
-}
-
-export function loginArgs(username: string, server: string): string[] {
-  // The password goes on stdin; Docker Hub is the default server when none is named.
-  return ['login', '--username', username, '--password-stdin', ...(server ? ['--', server] : [])];
-}
-
 export function networkCreateArgs(
   name: string,
   labels: Record<string, string>,

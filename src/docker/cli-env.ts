@@ -31,7 +31,7 @@ export function parseEnvPassthrough(value: string | undefined): string[] {
     .filter(Boolean);
 }
 
-/** The docker CLI's environment for pulls, logins and builds: what helpers need, DOCKER_CONFIG resolved. */
+/** The docker CLI's environment for builds, and credential helpers': what helpers need, DOCKER_CONFIG resolved. */
 export function dockerCliEnv(
   hostEnv: Readonly<Record<string, string | undefined>>,
   passthrough: readonly string[],

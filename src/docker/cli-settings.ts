@@ -12,7 +12,7 @@ export interface DockerCliSettings {
   dockerConfigDir: string;
   /** What chose the config folder: HOOK_DOCKER_CONFIG, DOCKER_CONFIG or the runner user's home. */
   dockerConfigSource: string;
-  /** The docker CLI's environment for pulls, logins and builds (helpers need PATH, HOME, AWS_* ...). */
+  /** The environment of the docker CLI's builds and of credential helpers (PATH, HOME, AWS_* ...). */
   cliEnv: Record<string, string>;
   /** Where the Engine API is: the daemon the CLI's environment and config point at. */
   engineEndpoint: EngineEndpoint;

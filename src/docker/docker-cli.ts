@@ -12,7 +12,7 @@ export interface DockerCallOptions {
   timeoutMs?: number | null;
 }
 
-/** A docker CLI call that is not a pull: a daemon that does not answer fails it instead of hanging the job. */
+/** A docker CLI call: a daemon that does not answer fails it instead of hanging the job. */
 export const DOCKER_CALL_TIMEOUT_MS = 120_000;
 
 export class DockerCli {

@@ -11,7 +11,7 @@ export interface RegistryAuthSource {
   hasStaticAuth: boolean;
 }
 
-interface DockerConfigFile {
+export interface DockerConfigFile {
   credHelpers?: Record<string, string>;
   credsStore?: string;
   auths?: Record<string, unknown>;
@@ -42,6 +42,14 @@ export function authSourceFor(config: DockerConfigFile, registry: string): Regis
   );
   const hasStaticAuth = Object.keys(config.auths ?? {}).some((key) => registryOfConfigKey(key) === wanted);
   return { helper: helperEntry?.[1] ?? config.credsStore ?? null, hasStaticAuth };
+}
+
+/** The `auths` entry for a registry: under its own key first, else under any key naming the same host. */
+export function staticAuthEntryOf(config: DockerConfigFile, registry: string): unknown {
+  const auths = config.auths ?? {};
+  if (Object.hasOwn(auths, registry)) return auths[registry];
+  const wanted = registryOfConfigKey(registry);
+  return Object.entries(auths).find(([key]) => registryOfConfigKey(key) === wanted)?.[1];
 }
 
 /** Reads `<dir>/config.json`; a missing file is an empty config, a broken one an error naming the file. */

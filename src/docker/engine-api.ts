@@ -1,6 +1,6 @@
 // The Docker Engine API. The hook uses it where starting a docker CLI process would cost more than the
-// work itself (a step's exec, inspects, logs, listings, removals); pulls, logins, builds and the job's
-// creates stay with the CLI, which owns credential helpers and `docker create`'s options.
+// work itself (a step's exec, inspects, logs, listings, removals) and for pulls (whose progress only the
+// API's stream gives); builds and the job's creates stay with the CLI, which owns `docker create`'s options.
 import { isJsonObject } from '../protocol/json';
 import type { JobLog } from '../protocol/job-log';
 import { exchange, type EngineConnection, type EngineReply, type EngineRequest } from './engine-http';
@@ -138,14 +138,21 @@ export class EngineApi {
       signal,
     });
     if ((reply.status >= 200 && reply.status < 300) || allow.includes(reply.status)) return reply;
-    let message = reply.body.toString('utf8').trim();
-    try {
-      const parsed: unknown = JSON.parse(message);
-      if (isJsonObject(parsed) && typeof parsed.message === 'string') message = parsed.message;
-    } catch {
-      // not JSON: the text is the message
-    }
-    throw new EngineError(`docker engine ${method} ${path.split('?')[0]}: ${message} (HTTP ${reply.status})`);
+    throw new EngineError(
+      `docker engine ${method} ${path.split('?')[0]}: ${daemonMessageOf(reply)} (HTTP ${reply.status})`,
+    );
+  }
+
+  /**
+   * A request whose answer streams (an image pull's progress): 2xx body chunks go to `onBody` as they
+   * come, with no time limit but `signal`; any other answer is returned whole for the caller to read.
+   */
+  async stream(
+    method: Method,
+    path: string,
+    options: { headers?: Record<string, string>; onBody: (chunk: Buffer) => void; signal?: AbortSignal },
+  ): Promise<EngineReply> {
+    return this.send({ method, path: `/v${await this.version()}${path}`, timeoutMs: null, ...options });
   }
 
   /**
@@ -167,6 +174,18 @@ export class EngineApi {
     );
     return reply;
   }
+}
+
+/** What the daemon said in a failed answer: its JSON `message`, else the text. */
+export function daemonMessageOf(reply: EngineReply): string {
+  const text = reply.body.toString('utf8').trim();
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (isJsonObject(parsed) && typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: the text is the message
+  }
+  return text;
 }
 
 /** The older of two API versions ("1.41" vs "1.47"). */

@@ -15,6 +15,8 @@ export interface EngineRequest {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: object;
+  /** Extra request headers (an image pull's X-Registry-Auth); never logged. */
+  headers?: Record<string, string>;
   /** Body chunks of a 2xx answer go here as they arrive instead of being collected (a live stream). */
   onBody?: (chunk: Buffer) => void;
   /** null = no limit (a step's exec runs as long as it runs). */
@@ -39,9 +41,14 @@ const MAX_HEAD = 64 * 1024;
 
 export function exchange(connection: EngineConnection, request: EngineRequest): Promise<EngineReply> {
   const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+  const extra = Object.entries(request.headers ?? {}).map(([name, value]) => `${name}: ${value}`);
+  // A line break in a header would start another header or the body: refused, never sent.
+  if (extra.some((line) => /[\r\n]/.test(line)))
+    return Promise.reject(new Error(`a header of ${request.method} ${request.path} has a line break`));
   const head = [
     `${request.method} ${request.path} HTTP/1.0`,
     'Host: docker',
+    ...extra,
     ...(payload ? ['Content-Type: application/json', `Content-Length: ${payload.length}`] : []),
     '',
     '',

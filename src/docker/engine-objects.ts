@@ -1,6 +1,7 @@
 // The few Engine API operations on containers, networks and images the hook needs, with what counts as
 // success spelled out: removing something already gone is fine, since cleanup must be idempotent.
 import type { EngineApi } from './engine-api';
+import { imageOperationsOf, type ImageOperations } from './engine-images';
 import { containerFactsOf, type ContainerFacts, type InspectEntry } from './inspect';
 
 export type ObjectKind = 'container' | 'network' | 'image';
@@ -51,7 +52,7 @@ export interface ContainerCreateBody {
  * What the hook asks of the daemon, and nothing more: so that what it decides from the answers (health,
  * what to remove, what to roll back) can be tested from captured answers, without a daemon.
  */
-export interface ContainerEngine {
+export interface ContainerEngine extends ImageOperations {
   /** Ids of every object of a kind carrying the label (`name=value`). */
   idsByLabel(kind: ObjectKind, label: string): Promise<string[]>;
   inspect(id: string): Promise<InspectedContainer>;
@@ -126,6 +127,7 @@ export function containerEngineOf(api: EngineApi): ContainerEngine {
     logs: (...args) => api.logs(...args),
     watchEvents: (...args) => api.watchEvents(...args),
     version: () => api.version(),
+    ...imageOperationsOf(api),
   };
 }
 

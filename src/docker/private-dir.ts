@@ -1,5 +1,5 @@
-// Throw-away folders for secrets (a login's docker config, the env proxy's socket): 0700, outside the job's _work
-// tree, removed as soon as the call that needed them is done. Each is named after the runner and the
+// Throw-away folders (the env proxy's socket, through which a job's variables pass): 0700, outside the
+// job's _work tree, removed as soon as the call that needed them is done. Each is named after the runner and the
 // process that made it, `dockhand-<runner id>-<pid>-<random>`, so that one a killed hook left behind is
 // told apart from another runner's and from a live hook's, and swept by this runner's next hook call.
 import { randomBytes } from 'node:crypto';

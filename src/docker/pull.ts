@@ -1,37 +1,43 @@
 // Gets an image onto the Docker host: from the host itself when the pull policy or a digest allows, from a
-// registry mirror, or from its own registry with the credentials that apply: the host's docker config
-// (credential helpers, no `docker login`) or the workflow's credentials logged in into a throw-away config,
-// falling back to a helper when that login fails. Transient failures are retried, bounded; auth failures
-// explain themselves.
-import { writeFile } from 'node:fs/promises';
+// registry mirror, or from its own registry. Every pull goes through the Engine API with the credentials
+// that apply in its X-Registry-Auth header: the host's docker config (as the docker CLI finds them) or the
+// workflow's own, with no login process and no file; refused workflow credentials fall back to a helper
+// when allowed. Transient failures are retried, bounded; auth failures explain themselves.
 import path from 'node:path';
-import { ExecError } from '../exec';
 import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
-import { loginArgs, pullArgs } from './args';
-import { DOCKER_CALL_TIMEOUT_MS, type DockerCli } from './docker-cli';
-import { authSourceFor, readDockerConfig, type RegistryAuthSource } from './docker-config';
-import { withPrivateDir } from './private-dir';
-import { fullRepositoryOf } from './reference';
+import { messageOf } from '../protocol/errors';
 import {
   canonicalRegistry,
+  DOCKER_HUB,
   isDigestPinned,
   mirroredReference,
   namedRegistryOf,
   registryOf,
 } from '../protocol/image-reference';
+import { authSourceFor, readDockerConfig } from './docker-config';
+import { ImagePullError, type ImageOperations } from './engine-images';
+import {
+  ImageMissingError,
+  isCredentialFailure,
+  isDaemonFailure,
+  isTransientFailure,
+  PullAuthError,
+  PullTimeoutError,
+  whoSaidWhat,
+} from './pull-failures';
+import type { PullProgress } from './pull-progress';
+import { fullRepositoryOf } from './reference';
+import { configKeyOf, hostCredentialsFor, registryAuthHeader } from './registry-credentials';
 import { withRetry, type RetryPolicy } from './retry';
-import { messageOf } from '../protocol/errors';
 
 export interface PullSettings {
   dockerConfigDir: string;
-  /** Where throw-away login configs go (never under _work, which jobs can read). */
-  privateBase: string;
   attempts: number;
   baseDelayMs: number;
-  /** One pull's time limit: a stalled registry or a hung credential helper ends with it. */
+  /** One attempt's time limit: a stalled registry or a hung credential helper ends with it. */
   timeoutMs: number;
-  /** When false, the host's config is never used to rescue a failed login (reference behaviour). */
+  /** When false, the host's config is never used to rescue refused workflow credentials (reference behaviour). */
   helperFallback: boolean;
   /** When the registry cannot be reached (not an auth refusal), use an image already on the host. */
   localFallback: boolean;
@@ -43,41 +49,20 @@ export interface PullSettings {
 /** always: pull every time (the runner's way); missing: only what the host lacks; never: only the host's. */
 export type PullPolicy = 'always' | 'missing' | 'never';
 
-// Registry refusals (ECR says "denied: Your authorization token has expired") and credential helpers that
-// fail or are missing ("error getting credentials"), but not a denied docker socket.
-const AUTH_FAILURE =
-  /unauthorized|authentication required|no basic auth credentials|\bdenied:|access to the resource is denied|incorrect username or password|error getting credentials|\b401\b/i;
-// A registry dropping the connection without answering shows as a bare `...": EOF` from dockerd.
-const TRANSIENT =
-  /\b5\d\d\b|too ?many ?requests|throttl|timeout|timed out|temporarily unavailable|connection reset|connection refused|i\/o timeout|tls handshake|\bEOF\b|server misbehaving|internal server error|bad gateway|service unavailable/i;
-
-export function isAuthFailure(error: unknown): boolean {
-  return error instanceof ExecError && AUTH_FAILURE.test(error.stderr);
+export interface PullRequest {
+  engine: ImageOperations;
+  /** What credential helpers run with: the hook's environment for the docker CLI, never a job's variables. */
+  helperEnv: Record<string, string>;
+  image: string;
+  /** The workflow's `credentials:`, if it gave any. */
+  credentials: RegistryCredentials | null;
+  settings: PullSettings;
+  log: JobLog;
+  /** What the pull's stream says (bytes per layer), read by the progress line and the events. */
+  progress: PullProgress;
 }
 
-/**
- * Worth another attempt: a call that timed out, or docker saying the registry failed for now. Never a
- * docker that could not be started (a broken install, not an outage) nor one killed by a signal.
- */
-export function isTransientFailure(error: unknown): boolean {
-  return (
-    error instanceof ExecError &&
-    !isAuthFailure(error) &&
-    (error.kind === 'timeout' || (error.kind === 'exit' && TRANSIENT.test(error.stderr)))
-  );
-}
-
-/** The docker CLI itself failed (could not start, was killed): nothing the registry or a local copy changes. */
-function isProcessFailure(error: unknown): boolean {
-  return error instanceof ExecError && (error.kind === 'spawn' || error.kind === 'signal');
-}
-
-/** The registry refused the credentials that applied: never papered over by a local copy. */
-export class PullAuthError extends Error {
-  override name = 'PullAuthError';
-}
-
-function policy(settings: PullSettings, log: JobLog, what: string): RetryPolicy {
+function retryPolicy(settings: PullSettings, log: JobLog, what: string): RetryPolicy {
   return {
     attempts: settings.attempts,
     baseDelayMs: settings.baseDelayMs,
@@ -90,7 +75,49 @@ function policy(settings: PullSettings, log: JobLog, what: string): RetryPolicy 
   };
 }
 
-function describeSource(settings: PullSettings, source: RegistryAuthSource, registry: string): string {
+/** One attempt: the pull's request, ended at the time limit; an error in the stream fails it too. */
+async function pullOnce(request: PullRequest, image: string, registryAuth: string | null): Promise<void> {
+  const { engine, settings, progress } = request;
+  progress.restart();
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), settings.timeoutMs);
+  try {
+    await engine.pullImage(image, registryAuth, (chunk) => progress.feed(chunk), stop.signal);
+  } catch (error) {
+    // Ended at the limit before the daemon answered: the limit is the reason, not the missing answer.
+    if (!stop.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (stop.signal.aborted)
+    throw new PullTimeoutError(`pull of ${image} timed out after ${settings.timeoutMs} ms`);
+  if (progress.error !== null) throw new ImagePullError(image, progress.error, 200);
+}
+
+/** Pulls with the auth `authFor` gives (asked again at each attempt: a token may expire), retried. */
+async function pullWith(
+  request: PullRequest,
+  image: string,
+  authFor: () => Promise<string | null>,
+): Promise<void> {
+  const { settings, log } = request;
+  try {
+    await withRetry(
+      async () => pullOnce(request, image, await authFor()),
+      retryPolicy(settings, log, `pull of ${image}`),
+    );
+  } catch (error) {
+    if (!isTransientFailure(error)) throw error;
+    // Retries ran out: the daemon's words ("503 Service Unavailable", "EOF") do not say which registry.
+    throw new Error(
+      `pull of ${image} from ${registryOf(image)} failed ${settings.attempts} times; the registry is unavailable or dropping connections, re-run the job later: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+function describeSource(settings: PullSettings, registry: string): string {
+  const source = authSourceFor(readDockerConfig(settings.dockerConfigDir), registry);
   const via = source.helper
     ? `credential helper docker-credential-${source.helper}`
     : source.hasStaticAuth
@@ -99,133 +126,75 @@ function describeSource(settings: PullSettings, source: RegistryAuthSource, regi
   return `docker config ${settings.dockerConfigDir} (${via})`;
 }
 
-async function pullWith(
-  docker: DockerCli,
-  image: string,
-  env: Record<string, string>,
-  settings: PullSettings,
-  log: JobLog,
-) {
-  try {
-    await withRetry(
-      () => docker.ok(pullArgs(image), { env, timeoutMs: settings.timeoutMs }),
-      policy(settings, log, `pull of ${image}`),
-    );
-  } catch (error) {
-    if (!isTransientFailure(error)) throw error;
-    // Retries ran out: docker's own words ("503 Service Unavailable", "EOF") do not say which registry.
-    throw new Error(
-      `pull of ${image} from ${registryOf(image)} failed ${settings.attempts} times; the registry is unavailable or dropping connections, re-run the job later: ${messageOf(error)}`,
-      { cause: error },
-    );
-  }
-}
-
 function authError(image: string, registry: string, how: string, fix: string, cause: unknown): PullAuthError {
-  // What docker printed: the credential helper's own error (e.g. AccessDeniedException), then the registry's.
-  const said =
-    cause instanceof ExecError ? cause.stderr.trim().split('\n').filter(Boolean).slice(-4).join(' | ') : '';
   return new PullAuthError(
-    `pull of ${image} from ${registry} was refused (authentication) using ${how}${said ? ` (docker said: ${said})` : ''}; ${fix}`,
+    `pull of ${image} from ${registry} was refused (authentication) using ${how} (${whoSaidWhat(cause)}); ${fix}`,
     { cause },
   );
 }
 
-/** Pulls through the host's docker config: its credential helper for the registry, if any. */
-async function pullThroughConfig(
-  docker: DockerCli,
-  image: string,
-  settings: PullSettings,
-  log: JobLog,
-): Promise<void> {
+/** Pulls with the host docker config's credentials for the image's registry, or anonymously when none. */
+async function pullThroughConfig(request: PullRequest, image: string): Promise<void> {
+  const { settings, helperEnv } = request;
   const registry = registryOf(image);
-  const source = authSourceFor(readDockerConfig(settings.dockerConfigDir), registry);
   try {
-    await pullWith(docker, image, docker.env, settings, log);
+    await pullWith(request, image, async () => {
+      const config = readDockerConfig(settings.dockerConfigDir);
+      const auth = await hostCredentialsFor(config, registry, helperEnv, settings.timeoutMs);
+      return auth === null ? null : registryAuthHeader(auth);
+    });
   } catch (error) {
-    if (!isAuthFailure(error)) throw error;
-    const fix = source.helper
-      ? `check that docker-credential-${source.helper} is on the runner's PATH and can authenticate (for ECR: AWS_* credentials or role of the runner host)`
+    if (!isCredentialFailure(error)) throw error;
+    const { helper } = authSourceFor(readDockerConfig(settings.dockerConfigDir), registry);
+    const fix = helper
+      ? `check that docker-credential-${helper} is on the runner's PATH and can authenticate (for ECR: AWS_* credentials or role of the runner host)`
       : `map it in ${path.join(settings.dockerConfigDir, 'config.json')} ("credHelpers": {"${registry}": "<helper>"}) or give credentials in the workflow`;
-    throw authError(image, registry, describeSource(settings, source, registry), fix, error);
+    throw authError(image, registry, describeSource(settings, registry), fix, error);
   }
 }
 
-// What `docker login` keys Docker Hub's entry by when no server is given.
-const DOCKER_HUB_AUTH_KEY = 'https://index.docker.io/v1/';
-
-/**
- * Seeds a throw-away config for a login. Given an empty config, docker picks the host's default credential
- * store (docker-credential-secretservice, -pass ... when one is on PATH) and `docker login` would leave the
- * workflow's password there for good, for later jobs to pull with. Docker looks for a default store only
- * when the config has no credsStore, no credHelpers and no auths entry: with one (empty) auths entry, the
- * login writes to this config's own file, which goes with its folder.
- */
-async function seedLoginConfig(configDir: string, serverUrl: string): Promise<void> {
-  const config = { auths: { [serverUrl || DOCKER_HUB_AUTH_KEY]: {} } };
-  await writeFile(path.join(configDir, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+/** Whether the workflow's `serverUrl` (a host, "" for Docker Hub as for `docker login`) names the image's registry. */
+function namesRegistry(serverUrl: string, registry: string): boolean {
+  const host = serverUrl.replace(/^[a-z]+:\/\//i, '').split('/')[0] || DOCKER_HUB;
+  return canonicalRegistry(host) === canonicalRegistry(registry);
 }
 
-/** Logs in into a throw-away config (password on stdin), pulls, and removes the config. */
-async function pullWithLogin(
-  docker: DockerCli,
-  image: string,
-  credentials: Required<{ [K in keyof RegistryCredentials]: string }>,
-  settings: PullSettings,
-  log: JobLog,
-): Promise<void> {
-  await withPrivateDir(settings.privateBase, async (configDir) => {
-    await seedLoginConfig(configDir, credentials.serverUrl);
-    const env = { ...docker.env, DOCKER_CONFIG: configDir };
-    await withRetry(
-      () =>
-        docker.ok(loginArgs(credentials.username, credentials.serverUrl), {
-          env,
-          input: credentials.password,
-          timeoutMs: DOCKER_CALL_TIMEOUT_MS,
-        }),
-      policy(settings, log, `docker login to ${credentials.serverUrl || 'Docker Hub'}`),
-    );
-    await pullWith(docker, image, env, settings, log);
-  });
-}
-
-export interface PullRequest {
-  docker: DockerCli;
-  image: string;
-  /** The workflow's `credentials:`, if it gave any. */
-  credentials: RegistryCredentials | null;
-  settings: PullSettings;
-  log: JobLog;
-}
-
-async function pullImage({ docker, image, credentials, settings, log }: PullRequest): Promise<void> {
-  if (!credentials?.username || !credentials.password) return pullThroughConfig(docker, image, settings, log);
+async function pullImage(request: PullRequest): Promise<void> {
+  const { image, credentials, settings, log } = request;
+  if (!credentials?.username || !credentials.password) return pullThroughConfig(request, image);
   log.mask(credentials.password);
   const registry = registryOf(image);
-  const given = {
+  const serverUrl = credentials.serverUrl ?? '';
+  // One registry's credentials never go to another host: the daemon would send them to the image's.
+  if (!namesRegistry(serverUrl, registry)) {
+    log.warning(
+      `the workflow's credentials are for ${serverUrl || DOCKER_HUB}, not ${registry}: pulling ${image} without them`,
+    );
+    return pullThroughConfig(request, image);
+  }
+  const header = registryAuthHeader({
     username: credentials.username,
     password: credentials.password,
-    serverUrl: credentials.serverUrl ?? '',
-  };
+    serveraddress: serverUrl || configKeyOf(registry),
+  });
   try {
-    await pullWithLogin(docker, image, given, settings, log);
+    await pullWith(request, image, async () => header);
   } catch (error) {
-    if (!isAuthFailure(error)) throw error;
-    const source = authSourceFor(readDockerConfig(settings.dockerConfigDir), registry);
-    if (!settings.helperFallback || !source.helper) {
+    if (!isCredentialFailure(error)) throw error;
+    const { helper } = authSourceFor(readDockerConfig(settings.dockerConfigDir), registry);
+    if (!settings.helperFallback || !helper) {
       throw authError(
         image,
         registry,
-        `the workflow's credentials for ${given.username}`,
+        `the workflow's credentials for ${credentials.username}`,
         'update the credentials given in the workflow',
         error,
       );
     }
     log.warning(
-      `login to ${registry} with the workflow's credentials failed; pulling ${image} through ${describeSource(settings, source, registry)} instead`,
+      `${registry} refused the workflow's credentials; pulling ${image} through ${describeSource(settings, registry)} instead`,
     );
-    await pullThroughConfig(docker, image, settings, log);
+    await pullThroughConfig(request, image);
   }
 }
 
@@ -235,13 +204,13 @@ async function pullImage({ docker, image, credentials, settings, log }: PullRequ
  * on the runner host, or a registry outage, need not fail the job.
  */
 async function pullOrUseLocal(request: PullRequest): Promise<'origin' | 'host'> {
-  const { docker, image, settings, log } = request;
+  const { engine, image, settings, log } = request;
   try {
     await pullImage(request);
     return 'origin';
   } catch (error) {
-    if (!settings.localFallback || error instanceof PullAuthError || isProcessFailure(error)) throw error;
-    if (!(await isOnHost(docker, image))) throw error;
+    if (!settings.localFallback || error instanceof PullAuthError || isDaemonFailure(error)) throw error;
+    if ((await engine.repoDigestsOf(image)) === null) throw error;
     log.warning(`could not pull ${image} (${firstLine(error)}); using the copy already on this Docker host`);
     return 'host';
   }
@@ -251,30 +220,10 @@ function firstLine(error: unknown): string {
   return (messageOf(error).split('\n')[0] ?? '').trim();
 }
 
-/** Asks only the Docker host: no registry request, no credential helper. */
-async function isOnHost(docker: DockerCli, image: string): Promise<boolean> {
-  return (await hostCopyOf(docker, image)) !== null;
-}
-
 /** The repositories the host's copy of `image` was pulled from (its RepoDigests), or null when it has none. */
-async function hostCopyOf(docker: DockerCli, image: string): Promise<string[] | null> {
-  const result = await docker.run(['image', 'inspect', '--format', '{{json .RepoDigests}}', '--', image]);
-  if (result.exitCode !== 0) return null;
-  try {
-    const digests: unknown = JSON.parse(result.stdout);
-    return Array.isArray(digests)
-      ? digests
-          .filter((d): d is string => typeof d === 'string')
-          .map((d) => fullRepositoryOf(d.split('@')[0] ?? ''))
-      : [];
-  } catch {
-    return [];
-  }
-}
-
-/** HOOK_PULL_POLICY=never and the image is not on the host. */
-export class ImageMissingError extends Error {
-  override name = 'ImageMissingError';
+async function hostCopyOf(engine: ImageOperations, image: string): Promise<string[] | null> {
+  const digests = await engine.repoDigestsOf(image);
+  return digests === null ? null : digests.map((digest) => fullRepositoryOf(digest.split('@')[0] ?? ''));
 }
 
 /** Where an image came from: its own registry, a mirror of it, or the Docker host it was already on. */
@@ -295,37 +244,37 @@ export interface ImageObtained {
  * auth refusal is an error: falling back would hide a broken mirror setup until the source's limits hit.
  */
 async function pullFromMirror(request: PullRequest, target: string): Promise<boolean> {
-  const { docker, image, settings, log } = request;
+  const { engine, image, log } = request;
   const mirrored = mirroredReference(image, target);
   const source = canonicalRegistry(registryOf(image));
   try {
-    await pullThroughConfig(docker, mirrored, settings, log);
+    await pullThroughConfig(request, mirrored);
   } catch (error) {
     if (error instanceof PullAuthError)
       throw new PullAuthError(
         `registry mirror ${target} for ${source} (HOOK_REGISTRY_MIRRORS) refused the pull, and dockhand does not fall back to ${source} on a refusal: ${error.message}`,
         { cause: error },
       );
-    if (isProcessFailure(error)) throw error;
+    if (isDaemonFailure(error)) throw error;
     log.warning(
       `registry mirror ${target} could not serve ${image} (${firstLine(error)}); pulling from ${source} instead`,
     );
     return false;
   }
   // The name the workflow wrote, for the job's containers, `docker inspect` and anything in the job.
-  await docker.ok(['image', 'tag', mirrored, image]);
+  await engine.tagImage(mirrored, image);
   return true;
 }
 
 /** Gets `image` onto the Docker host as the pull policy, mirrors and credentials say. */
 export async function obtainImage(request: PullRequest): Promise<ImageObtained> {
-  const { docker, image, settings, log } = request;
+  const { engine, image, settings, log } = request;
   const pinned = isDigestPinned(image);
   // Docker finds an image named with a digest only by a pull of that repository: no tag can give a copy
   // from the mirror that name, so such images come from their source.
   const target = pinned ? undefined : settings.mirrors.get(canonicalRegistry(registryOf(image)));
   if (pinned || settings.policy !== 'always') {
-    const hostCopy = await hostCopyOf(docker, image);
+    const hostCopy = await hostCopyOf(engine, image);
     // Anyone with the docker socket (every job container has it) can tag any image `postgres:16`. A copy
     // counts as found only when it was pulled from the reference's own repository (or its mirror): a
     // digest names its content; `never` takes the host as the operator loaded it.
@@ -357,19 +306,4 @@ export async function obtainImage(request: PullRequest): Promise<ImageObtained> 
   return source === 'host'
     ? { source, pulledFrom: null, why: `${registryOf(image)} could not serve it` }
     : { source, pulledFrom: registryOf(image) };
-}
-
-/** Why a pull failed, in a word an operator can count (never the message, which may quote a registry). */
-export function pullFailureCause(error: unknown): string {
-  if (error instanceof PullAuthError) return 'auth';
-  if (error instanceof ImageMissingError) return 'missing';
-  if (error instanceof ExecError) {
-    if (error.kind === 'timeout') return 'timeout';
-    if (error.kind !== 'exit') return 'docker';
-    if (/not found|manifest unknown|does not exist|repository name not known/i.test(error.stderr))
-      return 'not-found';
-  }
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (isTransientFailure(cause) || /failed \d+ times/.test(messageOf(error))) return 'unavailable';
-  return 'other';
 }

@@ -12,6 +12,8 @@ export interface ExecRequest {
   input?: string;
   /** End the child's whole process group (SIGTERM, then SIGKILL) after this long; absent = no limit. */
   timeoutMs?: number;
+  /** End it the same way once it has printed more than this many characters; absent = no limit. */
+  maxOutput?: number;
   /** Pass the child's stdout/stderr straight through to ours instead of capturing them. */
   inheritOutput?: boolean;
 }
@@ -26,9 +28,10 @@ export interface ExecResult {
 /**
  * How a process failed: it could not be started (`spawn`: the program, not what it talks to, is the
  * problem, so never worth a retry), ran past its limit (`timeout`), was killed by a signal it did not
- * get from us for a timeout (`signal`), or exited with a failing code (`exit`).
+ * get from us for a timeout (`signal`), printed more than it may (`output`: ended for it), or exited with a
+ * failing code (`exit`).
  */
-export type ExecFailureKind = 'spawn' | 'timeout' | 'signal' | 'exit';
+export type ExecFailureKind = 'spawn' | 'timeout' | 'output' | 'signal' | 'exit';
 
 export interface ExecFailure {
   command: string;
@@ -38,6 +41,7 @@ export interface ExecFailure {
   stderr?: string;
   durationMs?: number;
   timeoutMs?: number;
+  maxOutput?: number;
   cause?: unknown;
 }
 
@@ -56,6 +60,8 @@ function reasonOf(failure: ExecFailure): string {
       return `could not be started: ${codeOf(failure.cause) ?? (failure.cause instanceof Error ? failure.cause.message : undefined) ?? 'unknown error'}`;
     case 'timeout':
       return `timed out after ${failure.timeoutMs} ms`;
+    case 'output':
+      return `printed more than ${failure.maxOutput} characters and was ended`;
     case 'signal':
       return `was killed by ${failure.signal}`;
     case 'exit':
@@ -107,6 +113,8 @@ export async function execute(request: ExecRequest): Promise<ExecResult> {
       stderr,
       durationMs,
     });
+  if (result.overflowed)
+    throw new ExecError({ command, kind: 'output', maxOutput: request.maxOutput, durationMs });
   if (exitCode === null) throw new ExecError({ command, kind: 'signal', signal, stderr, durationMs });
   return { exitCode, stdout, stderr, durationMs };
 }

@@ -13,6 +13,8 @@ export interface ProcessOptions {
   onStderr?: (chunk: string) => void;
   /** End the process (SIGTERM, then SIGKILL after a short grace) when it runs longer. */
   timeoutMs?: number;
+  /** End it the same way once its stdout and stderr together pass this many characters (kept so far). */
+  maxOutput?: number;
   /**
    * Ends the process when `signal` aborts: each of `escalation`'s signals is sent that many ms after the
    * abort while it still runs (the runner cancels a hook with SIGINT, then SIGTERM, then SIGKILL).
@@ -38,6 +40,8 @@ export interface ProcessResult {
   stderr: string;
   durationMs: number;
   timedOut: boolean;
+  /** It printed more than `maxOutput` and was ended for it. */
+  overflowed: boolean;
 }
 
 /** Rejects when the process could not be started; the error's `code` says why (EACCES, ENOENT ...). */
@@ -60,13 +64,29 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let overflowed = false;
+    const end = () => {
+      if (options.ownGroup && child.pid !== undefined) return endGroup(child.pid);
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+    };
+    const checkSize = () => {
+      if (overflowed || options.maxOutput === undefined) return;
+      if (stdout.length + stderr.length <= options.maxOutput) return;
+      overflowed = true;
+      end();
+    };
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (overflowed) return;
       stdout += chunk;
       options.onStdout?.(chunk);
+      checkSize();
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (overflowed) return;
       stderr += chunk;
       options.onStderr?.(chunk);
+      checkSize();
     });
     child.stdin?.on('error', () => {}); // a child that exits without reading stdin is not our failure
     child.stdin?.end(options.input);
@@ -75,9 +95,7 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            if (options.ownGroup && child.pid !== undefined) return endGroup(child.pid);
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS).unref();
+            end();
           }, options.timeoutMs);
     const cancelTimers: NodeJS.Timeout[] = [];
     const onCancel = () => {
@@ -112,6 +130,7 @@ export function runProcess(command: string[], options: ProcessOptions): Promise<
         stderr,
         durationMs: performance.now() - started,
         timedOut,
+        overflowed,
       });
     });
   });

@@ -1,6 +1,6 @@
 // A cancelled job. The runner sends the hook SIGINT, SIGTERM 7.5 s later, and 2.5 s after that kills the
-// hook process alone: its children, each in a process group of its own, would live on, and a login's
-// throw-away config (the workflow's password) would stay on disk. So the first signal ends every child's
+// hook process alone: its children (docker, a credential helper), each in a process group of its own,
+// would live on, and its throw-away folders would stay on disk. So the first signal ends every child's
 // group (SIGTERM, SIGKILL after a short grace), removes this process's throw-away folders, and the hook
 // exits non-zero, well within the runner's 7.5 s; a second signal skips the grace.
 import { constants } from 'node:os';
@@ -16,7 +16,7 @@ export async function cancelHook(signal: NodeJS.Signals, hurry: boolean, out: Lo
     );
   removePrivateDirsNow();
   await stopAllGroups(hurry ? 0 : KILL_GRACE_MS);
-  // Again: a docker login ending meanwhile may have written its config (docker recreates the folder).
+  // Again: a create ending meanwhile may have made its env proxy's folder.
   removePrivateDirsNow();
   return 128 + constants.signals[signal];
 }

@@ -3,6 +3,7 @@ import type { DockerCli } from '../docker/docker-cli';
 import type { OutputSink } from '../docker/engine-api';
 import type { ContainerEngine } from '../docker/engine-objects';
 import type { PullRequest } from '../docker/pull';
+import type { PullProgress } from '../docker/pull-progress';
 import type { RegistryCredentials } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import type { HookConfig } from './config';
@@ -11,9 +12,9 @@ import type { HookEvents } from './events';
 
 export interface HookContext {
   config: HookConfig;
-  /** The docker CLI: pulls, logins, creates, builds, `docker run` (what needs its config and options). */
+  /** The docker CLI: creates, builds, `docker run` (what needs its options). */
   docker: DockerCli;
-  /** The Engine API: exec, inspect, logs, listings and removals (no process to start for each). */
+  /** The Engine API: pulls, exec, inspect, logs, listings and removals (no process to start for each). */
   engine: ContainerEngine;
   /** Where a step's own output goes: the hook's stdout and stderr, byte for byte. */
   stepOutput: OutputSink;
@@ -29,16 +30,18 @@ export function pullRequest(
   context: HookContext,
   image: string,
   credentials: RegistryCredentials | null,
+  progress: PullProgress,
 ): PullRequest {
   const { config } = context;
   return {
-    docker: context.docker,
+    engine: context.engine,
+    helperEnv: config.cliEnv,
     image,
     credentials,
     log: context.log,
+    progress,
     settings: {
       dockerConfigDir: config.dockerConfigDir,
-      privateBase: config.privateBase,
       attempts: config.pullAttempts,
       baseDelayMs: config.retryBaseDelayMs,
       timeoutMs: config.pullTimeoutMs,

@@ -13,6 +13,8 @@ export interface ImageEvent {
   source: ImageSource;
   /** The mirror's host, when the image came from a mirror. */
   mirror?: string;
+  /** Bytes downloaded (layers already on the host are not), when the image was pulled. */
+  bytes?: number;
   seconds: number;
   result: 'ok' | 'failed';
   cause?: string;
@@ -27,7 +29,7 @@ export interface HookEventLine {
   result: 'ok' | 'failed';
   cause?: string;
   seconds: number;
-  /** Seconds per phase of the command (pulls, containers, health ...). */
+  /** Seconds per phase of the command (pulls, create-start, health ...). */
   phases: Record<string, number>;
   images: ImageEvent[];
 }
@@ -38,6 +40,8 @@ const round = (seconds: number) => Math.round(seconds * 1000) / 1000;
 export class HookEvents {
   private readonly started = performance.now();
   private readonly phases: Record<string, number> = {};
+  /** Per phase: how many of its tasks run now, and since when at least one has. */
+  private readonly running = new Map<string, { count: number; since: number }>();
   private readonly images: ImageEvent[] = [];
 
   constructor(readonly command: string) {}
@@ -46,14 +50,27 @@ export class HookEvents {
     this.images.push({ ...event, seconds: round(event.seconds) });
   }
 
-  /** Runs `task`, adding its time to `phase` (whether it succeeds or not). */
+  /**
+   * Runs `task`, counting its time in `phase` (whether it succeeds or not). Tasks of one phase that run at
+   * once (parallel creates) count once: a phase's seconds are the time at least one of them ran.
+   */
   async timed<T>(phase: string, task: () => Promise<T>): Promise<T> {
-    const started = performance.now();
+    const state = this.running.get(phase) ?? { count: 0, since: performance.now() };
+    state.count++;
+    this.running.set(phase, state);
     try {
       return await task();
     } finally {
-      this.phases[phase] = round((this.phases[phase] ?? 0) + (performance.now() - started) / 1000);
+      if (--state.count === 0) {
+        this.running.delete(phase);
+        this.phases[phase] = round((this.phases[phase] ?? 0) + (performance.now() - state.since) / 1000);
+      }
     }
+  }
+
+  /** The seconds counted in `phase` so far (0 when none). */
+  seconds(phase: string): number {
+    return this.phases[phase] ?? 0;
   }
 
   line(target: EventsTarget, cause: string | null, now = new Date()): HookEventLine {

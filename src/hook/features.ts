@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { messageOf } from '../protocol/errors';
 
 export const FEATURES = {
-  'helper-fallback': "pull through the host's credential helper when the workflow's login fails",
+  'helper-fallback': "pull through the host's credential helper when the workflow's credentials are refused",
   'service-aliases': "alias each service by its image's repository basename (or HOOK_SERVICE_ALIASES)",
   parallel: 'pull, create and health-wait all containers at once instead of one after another',
   'early-health-checks':

@@ -1,7 +1,10 @@
 // Gets each image onto the Docker host: every distinct image's pull starts at once (or one after another
 // without the `parallel` feature), so that each container can be created as soon as its own image is
-// there. The job log says per image where it came from; the events record it.
-import { obtainImage, pullFailureCause, type ImageObtained } from '../docker/pull';
+// there. A pull still running after a few seconds shows its progress, one line for all pulls running;
+// the job log says per image where it came from; the events record it, bytes included.
+import { obtainImage, type ImageObtained } from '../docker/pull';
+import { pullFailureCause } from '../docker/pull-failures';
+import { ProgressBoard, PullProgress } from '../docker/pull-progress';
 import { registryOf } from '../protocol/image-reference';
 import type { JobContainer, RegistryCredentials } from '../protocol/hook-types';
 import { pullRequest, type HookContext } from './context';
@@ -13,15 +16,21 @@ export interface ImagePulls {
   settled(): Promise<void>;
 }
 
-function describe(image: string, obtained: ImageObtained, seconds: string): string {
+function describe(image: string, obtained: ImageObtained, seconds: string, bytes: number): string {
+  const size = bytes > 0 ? `, ${(bytes / 1_000_000).toFixed(1)} MB` : '';
   switch (obtained.source) {
     case 'host':
       return `${image}: found on this Docker host (${obtained.why}), not pulled`;
     case 'mirror':
-      return `${image}: pulled from registry mirror ${obtained.pulledFrom} in ${seconds} s`;
+      return `${image}: pulled from registry mirror ${obtained.pulledFrom} in ${seconds} s${size}`;
     case 'origin':
-      return `${image}: pulled from ${obtained.pulledFrom} in ${seconds} s`;
+      return `${image}: pulled from ${obtained.pulledFrom} in ${seconds} s${size}`;
   }
+}
+
+/** The progress line's board of one hook call: its lines go to the job log. */
+export function progressBoard(context: HookContext): ProgressBoard {
+  return new ProgressBoard((line) => context.log.info(line));
 }
 
 /** Gets one image, saying where it came from, and records it; resolves with the seconds it took. */
@@ -29,18 +38,23 @@ export async function getImage(
   context: HookContext,
   image: string,
   credentials: RegistryCredentials | null,
+  board: ProgressBoard = progressBoard(context),
 ): Promise<number> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const registry = registryOf(image);
+  const progress = new PullProgress();
+  board.started(image, progress);
   try {
-    const obtained = await obtainImage(pullRequest(context, image, credentials));
-    context.log.info(describe(image, obtained, seconds().toFixed(1)));
+    const obtained = await obtainImage(pullRequest(context, image, credentials, progress));
+    const bytes = obtained.source === 'host' ? 0 : progress.bytes().done;
+    context.log.info(describe(image, obtained, seconds().toFixed(1), bytes));
     context.events.image({
       image,
       registry,
       source: obtained.source,
       ...(obtained.source === 'mirror' && obtained.pulledFrom ? { mirror: obtained.pulledFrom } : {}),
+      ...(obtained.source === 'host' ? {} : { bytes }),
       seconds: seconds(),
       result: 'ok',
     });
@@ -54,6 +68,8 @@ export async function getImage(
       cause: pullFailureCause(error),
     });
     throw error;
+  } finally {
+    board.finished(image);
   }
   return seconds();
 }
@@ -63,10 +79,11 @@ export function startPulls(
   containers: ReadonlyArray<{ input: JobContainer }>,
 ): ImagePulls {
   const pulls = new Map<string, Promise<number>>();
+  const board = progressBoard(context);
   let previous: Promise<unknown> = Promise.resolve();
   for (const { input } of containers) {
     if (pulls.has(input.image)) continue;
-    const pull = () => getImage(context, input.image, input.registry);
+    const pull = () => getImage(context, input.image, input.registry, board);
     const pending = context.config.features.parallel ? pull() : previous.then(pull);
     // Failures are reported where the pull is awaited; this only keeps an early one from going unhandled.
     pending.catch(() => undefined);

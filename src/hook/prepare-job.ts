@@ -9,6 +9,7 @@ import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types'
 import type { JobLog } from '../protocol/job-log';
 import { containerSpec, withInputEnv } from './container-spec';
 import { forEachMaybeParallel, serviceLogSource, type HookContext } from './context';
+import type { HookEvents } from './events';
 import { waitForHealthy, type HealthWait, type WatchedContainer } from './health';
 import { startPulls, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
@@ -26,9 +27,10 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
     aliasRules: context.config.features['service-aliases'] ? context.config.serviceAliases : null,
   });
   const { log, engine } = context;
+  const started = performance.now();
   // Pulls create nothing to roll back, so they start first and run while the rest is set up.
   const pulls = startPulls(context, plan.containers);
-  return withRollback(engine, log, plan.jobId, async (created) => {
+  const response = await withRollback(engine, log, plan.jobId, async (created) => {
     try {
       await log.group('Removing leftovers of earlier jobs of this runner', async () => {
         // A runner runs one job at a time: no earlier job's state may verify from now on.
@@ -41,6 +43,21 @@ export async function prepareJob(context: HookContext, args: PrepareJobArgs): Pr
       await pulls.settled();
     }
   });
+  log.info(timingLine((performance.now() - started) / 1000, context.events));
+  return response;
+}
+
+/**
+ * Where prepare_job's time went: `prepare_job 8.4 s: pulls 6.1 s, create/start 1.2 s, health checks 1.0 s`.
+ * The phases overlap (a service starts while another image still pulls), so they need not add up.
+ */
+export function timingLine(total: number, events: Pick<HookEvents, 'seconds'>): string {
+  const phases = [
+    ['pulls', 'pulls'],
+    ['create/start', 'create-start'],
+    ['health checks', 'health'],
+  ].map(([label, phase]) => `${label} ${events.seconds(phase ?? '').toFixed(1)} s`);
+  return `prepare_job ${total.toFixed(1)} s: ${phases.join(', ')}`;
 }
 
 /**
@@ -81,7 +98,9 @@ async function startJob(
 ): Promise<PrepareJobResponse> {
   const { docker, config, engine } = context;
   const labels = ownLabels(context.runnerId, plan.jobId);
-  await docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver));
+  await context.events.timed('create-start', () =>
+    docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver)),
+  );
   const pullSeconds = new Map<string, number>();
   // Each service starts as soon as its image is pulled, so that it can get ready (a database initialising)
   // early; dockerd starts containers mostly one at a time, so the job container, which has nothing to get
@@ -94,10 +113,12 @@ async function startJob(
     async (container): Promise<StartedContainer> => {
       try {
         pullSeconds.set(container.input.image, await pulls.of(container.input.image));
-        const id = await createContainer(context, plan, container);
+        const id = await context.events.timed('create-start', () =>
+          createContainer(context, plan, container),
+        );
         created.push(id);
         if (container.role === 'job') await servicesStarted.done;
-        await engine.start(id);
+        await context.events.timed('create-start', () => engine.start(id));
         return { ...container, id };
       } finally {
         if (container.role === 'service') servicesStarted.tick();

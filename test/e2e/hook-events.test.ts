@@ -46,7 +46,7 @@ describe('hook, events file', () => {
       ['cleanup_job', 'ok', 'events-runner', 'octo-org/events', 'test'],
     ]);
     const prepare = lines[0];
-    expect(Object.keys(prepare.phases).sort()).toEqual(['health', 'pulls']);
+    expect(Object.keys(prepare.phases).sort()).toEqual(['create-start', 'health', 'pulls']);
     expect(
       prepare.images
         .map((image: { image: string; registry: string; source: string; result: string }) => [

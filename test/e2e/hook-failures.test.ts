@@ -120,7 +120,9 @@ describe('hook, failures', () => {
     try {
       const refused = await replayJob(strict.replayer, job);
       expect(refused.prepare?.exitCode).not.toBe(0);
-      expect(strict.output()).toMatch(/::error::dockhand prepare_job: docker pull exited with code 1/);
+      expect(strict.output()).toMatch(
+        /::error::dockhand prepare_job: pull of dockhand-test\/shell:1 failed: /,
+      );
     } finally {
       strict.dispose();
     }

@@ -1,5 +1,6 @@
-// Workflow credentials: logged in into a throw-away config (password on stdin), and when they are wrong,
-// rescued by the host's credential helper, saying so; without a helper, a clear auth failure.
+// Workflow credentials: sent to the daemon with the one pull (X-Registry-Auth), with no `docker login`
+// process and no file; when they are wrong, rescued by the host's credential helper, saying so; without a
+// helper, a clear auth failure.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,12 +43,40 @@ describe('hook, login path', () => {
     expect(readdirSync(path.join(runner.root, 'private'))).toEqual([]);
   });
 
+  it('pulls with the workflow credentials with no docker login or pull process and no file written', async () => {
+    // docker itself, behind a wrapper that records each call's verb and every file in the private folder
+    // at that moment (a login's config would be one): never stdin, where a password would travel.
+    const dir = mkdtempSync(path.join(tmpdir(), 'dockhand-docker-wrapper-'));
+    configs.push(dir);
+    const wrapper = path.join(dir, 'docker');
+    const calls = path.join(dir, 'calls');
+    runner = testRunner({ HOOK_DOCKER_CONFIG: emptyDockerConfig(), HOOK_DOCKER_PATH: wrapper });
+    const privateDir = path.join(runner.root, 'private');
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh
+echo "call $1" >> ${calls}
+find ${privateDir} -type f | sed 's/^/file /' >> ${calls}
+exec docker "$@"
+`,
+      { mode: 0o755 },
+    );
+    const result = await replayJob(runner.replayer, job(secrets.plainPassword));
+    expect(result.ok, runner.output()).toBe(true);
+    expect(runner.output()).toContain(`${plain('dockhand/shell:1')}: pulled from registry.dockhand.test in`);
+    const recorded = readFileSync(calls, 'utf8').split('\n').filter(Boolean);
+    expect(recorded).toContain('call create');
+    expect(recorded.filter((line) => /^call (login|pull)$/.test(line))).toEqual([]);
+    expect(recorded.filter((line) => line.startsWith('file '))).toEqual([]);
+    expect(readdirSync(privateDir)).toEqual([]);
+  });
+
   it('falls back to the credential helper when the workflow credentials are wrong, and says so', async () => {
     runner = testRunner();
     const result = await replayJob(runner.replayer, job('expired-password'));
     expect(result.ok, runner.output()).toBe(true);
     expect(runner.output()).toMatch(
-      /login to registry\.dockhand\.test with the workflow's credentials failed; pulling .* through docker config .* \(credential helper docker-credential-dockhand-stack\) instead/,
+      /registry\.dockhand\.test refused the workflow's credentials; pulling .* through docker config .* \(credential helper docker-credential-dockhand-stack\) instead/,
     );
     expect(runner.output()).toContain('pulled-and-running');
   });

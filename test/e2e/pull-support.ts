@@ -40,6 +40,20 @@ export function pushAs(local: string, reference: string): string {
   return pinned;
 }
 
+/**
+ * Pushes `reference` as a new image: a local image of the stack (the shell by default) plus a layer of
+ * `megabytes` of random bytes (nothing compresses it, no host has it), and removes it from the Docker
+ * host: a pull downloads that layer whole.
+ */
+export function pushFreshImage(reference: string, megabytes: number, base = stack.localImages.shell): void {
+  execFileSync('docker', ['build', '--quiet', '--tag', reference, '-'], {
+    input: `FROM ${base}\nRUN head -c ${megabytes * 1_000_000} /dev/urandom > /fresh\n`,
+    stdio: ['pipe', 'ignore', 'pipe'],
+  });
+  stackDocker('push', '--quiet', reference);
+  forget(reference);
+}
+
 /** Removes a local name this file created (not the image under other names), now or at the end. */
 export function forget(reference: string): void {
   execFileSync('docker', ['image', 'rm', reference], { stdio: 'ignore' });

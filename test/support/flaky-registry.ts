@@ -1,5 +1,5 @@
 // A fault-injecting HTTPS reverse proxy in front of one of the stack's registries, for pulls that meet a
-// registry answering 5xx, dropping connections or never answering. It listens on 127.0.0.1 (random port) with a certificate
+// registry answering 5xx, dropping connections, never answering, or sending blobs slowly. It listens on 127.0.0.1 (random port) with a certificate
 // for 127.0.0.1 signed by the stack's CA, so dockerd trusts it once the CA is in its certs.d folder.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Transform } from 'node:stream';
 import type { Stack } from './stack';
 
 /** `stall`: the request is held open, unanswered, until the proxy closes (a registry that hangs). */
@@ -18,6 +19,8 @@ export interface FlakyRegistry {
   host: string;
   /** Answers the next `count` (may be Infinity) manifest or blob requests with `fault`, not forwarding them. */
   failNext(count: number, fault: RegistryFault): void;
+  /** Sends blobs at most this fast (bytes per second), like a slow link; null = as fast as they come. */
+  throttle(bytesPerSecond: number | null): void;
   /** Requests seen so far (all paths), and those answered with a fault. */
   readonly requests: number;
   readonly failed: number;
@@ -27,6 +30,25 @@ export interface FlakyRegistry {
 
 // Pulls fetch these; `/v2/` (the login and auth probe) always goes through.
 const PULL_PATH = /^\/v2\/.+\/(manifests|blobs)\//;
+const BLOB_PATH = /^\/v2\/.+\/blobs\//;
+
+/** Passes chunks on no faster than `bytesPerSecond`, in slices of a tenth of a second's worth. */
+function paced(bytesPerSecond: number): Transform {
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 10));
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const parts: Buffer[] = [];
+      for (let at = 0; at < chunk.length; at += slice) parts.push(chunk.subarray(at, at + slice));
+      const next = () => {
+        const part = parts.shift();
+        if (!part) return done();
+        this.push(part);
+        setTimeout(next, (part.length / bytesPerSecond) * 1000);
+      };
+      next();
+    },
+  });
+}
 
 /** A key and a certificate for IP 127.0.0.1 signed by the stack's CA; the key file never outlives this. */
 function loopbackCertificate(stack: Stack): { key: Buffer; cert: Buffer } {
@@ -77,6 +99,7 @@ export async function startFlakyRegistry(stack: Stack, upstream: string): Promis
   let faultKind: RegistryFault = 'status-503';
   let requests = 0;
   let failed = 0;
+  let rate: number | null = null;
   const server = https.createServer(loopbackCertificate(stack), (req, res) => {
     requests++;
     const fault = faultsLeft > 0 && PULL_PATH.test(req.url ?? '') ? faultKind : undefined;
@@ -102,7 +125,8 @@ export async function startFlakyRegistry(stack: Stack, upstream: string): Promis
       },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+        if (rate !== null && BLOB_PATH.test(req.url ?? '')) answer.pipe(paced(rate)).pipe(res);
+        else answer.pipe(res);
       },
     );
     forward.on('error', () => req.socket.destroy());
@@ -115,6 +139,9 @@ export async function startFlakyRegistry(stack: Stack, upstream: string): Promis
   writeFileSync(path.join(certsDir, 'ca.crt'), ca);
   return {
     host,
+    throttle: (bytesPerSecond) => {
+      rate = bytesPerSecond;
+    },
     failNext: (count, fault) => {
       faultsLeft = count;
       faultKind = fault;

@@ -16,6 +16,7 @@ const ImageSchema = v.object({
   registry: Name,
   source: v.picklist(['origin', 'mirror', 'host']),
   mirror: v.optional(Name),
+  bytes: v.optional(v.pipe(v.number(), v.safeInteger(), v.minValue(0))),
   seconds: Seconds,
   result: v.picklist(['ok', 'failed']),
   cause: v.optional(Name),

@@ -14,6 +14,9 @@ export interface FleetStats {
   /** Pull time of images that were pulled, by the registry the reference names ("docker.io via <mirror>"). */
   pullsByRegistry: Map<string, Timing>;
   pullsByImage: Map<string, Timing>;
+  /** Bytes downloaded by those pulls (layers the host had are not), by the same keys. */
+  bytesByRegistry: Map<string, number>;
+  bytesByImage: Map<string, number>;
   /** Images by where they came from: origin, mirror, host. */
   imagesBySource: Map<string, number>;
   failuresByCause: Map<string, number>;
@@ -45,8 +48,8 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
   map.set(key, [...(map.get(key) ?? []), value]);
 }
 
-function count(map: Map<string, number>, key: string): void {
-  map.set(key, (map.get(key) ?? 0) + 1);
+function count(map: Map<string, number>, key: string, amount = 1): void {
+  map.set(key, (map.get(key) ?? 0) + amount);
 }
 
 const pulled = (image: ImageEventLine) => image.result === 'ok' && image.source !== 'host';
@@ -59,6 +62,8 @@ export function fleetStats(lines: EventLine[]): FleetStats {
   const phases = new Map<string, number[]>();
   const imagesBySource = new Map<string, number>();
   const failuresByCause = new Map<string, number>();
+  const bytesByRegistry = new Map<string, number>();
+  const bytesByImage = new Map<string, number>();
   for (const line of lines) {
     push(phases, `${line.command} total`, line.seconds);
     for (const [phase, seconds] of Object.entries(line.phases))
@@ -73,11 +78,15 @@ export function fleetStats(lines: EventLine[]): FleetStats {
       if (!pulled(image)) continue;
       push(byRegistry, registryKey(image), image.seconds);
       push(byImage, image.image, image.seconds);
+      count(bytesByRegistry, registryKey(image), image.bytes ?? 0);
+      count(bytesByImage, image.image, image.bytes ?? 0);
     }
   }
   return {
     pullsByRegistry: timings(byRegistry),
     pullsByImage: timings(byImage),
+    bytesByRegistry,
+    bytesByImage,
     imagesBySource,
     failuresByCause,
     phases: timings(phases),
@@ -89,14 +98,22 @@ export function fleetStats(lines: EventLine[]): FleetStats {
 const printable = (text: string) => text.replace(/\p{Cc}/gu, '?');
 const s = (seconds: number) => seconds.toFixed(1);
 
-function timingRows(map: Map<string, Timing>, limit: number): string[][] {
+/** Rows of the slowest first; `bytes`, when given, adds the MB downloaded in all under the same key. */
+function timingRows(map: Map<string, Timing>, limit: number, bytes?: Map<string, number>): string[][] {
   return [...map.entries()]
     .sort((a, b) => b[1].p95 - a[1].p95 || a[0].localeCompare(b[0]))
     .slice(0, limit)
-    .map(([key, t]) => [printable(key), String(t.count), s(t.p50), s(t.p95)]);
+    .map(([key, t]) => [
+      printable(key),
+      String(t.count),
+      s(t.p50),
+      s(t.p95),
+      ...(bytes ? [((bytes.get(key) ?? 0) / 1_000_000).toFixed(1)] : []),
+    ]);
 }
 
 const numbers = new Set([1, 2, 3]);
+const pullNumbers = new Set([1, 2, 3, 4]);
 
 export function formatStats(stats: FleetStats, skipped: number): string[] {
   const images = [...stats.imagesBySource.values()].reduce((a, b) => a + b, 0);
@@ -107,9 +124,17 @@ export function formatStats(stats: FleetStats, skipped: number): string[] {
   const lines = [
     `${stats.commands} hook calls, ${images} images${skipped ? `; ${skipped} lines skipped (not events of the hook)` : ''}`,
     '',
-    ...formatTable(['registry', 'pulls', 'p50 s', 'p95 s'], timingRows(stats.pullsByRegistry, 50), numbers),
+    ...formatTable(
+      ['registry', 'pulls', 'p50 s', 'p95 s', 'MB'],
+      timingRows(stats.pullsByRegistry, 50, stats.bytesByRegistry),
+      pullNumbers,
+    ),
     '',
-    ...formatTable(['image', 'pulls', 'p50 s', 'p95 s'], timingRows(stats.pullsByImage, 20), numbers),
+    ...formatTable(
+      ['image', 'pulls', 'p50 s', 'p95 s', 'MB'],
+      timingRows(stats.pullsByImage, 20, stats.bytesByImage),
+      pullNumbers,
+    ),
     '',
     `images found on the host (pull policy, digest): ${share('host')}; from a mirror: ${share('mirror')}; from their registry: ${share('origin')}`,
     '',
@@ -170,6 +195,18 @@ export function formatPrometheus(stats: FleetStats): string[] {
       'Pull time of images pulled, by image.',
       'image',
       stats.pullsByImage,
+    ),
+    ...counter(
+      'dockhand_pull_bytes_total',
+      'Bytes downloaded by pulls, by registry.',
+      'registry',
+      stats.bytesByRegistry,
+    ),
+    ...counter(
+      'dockhand_image_pull_bytes_total',
+      'Bytes downloaded by pulls, by image.',
+      'image',
+      stats.bytesByImage,
     ),
     ...counter(
       'dockhand_images_total',

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   buildArgs,
   createArgs,
-  loginArgs,
   mountArg,
   networkCreateArgs,
   runArgs,
@@ -67,15 +66,6 @@ describe('docker argument builders', () => {
     expect(
       mountArg({ userProvidedValue: null, sourceVolumePath: '/s', targetVolumePath: '/t', readOnly: true }),
     ).toBe('/s:/t:ro');
-    expect(loginArgs('ci-bot', '')).toEqual(['login', '--username', 'ci-bot', '--password-stdin']);
-    expect(loginArgs('AWS', 'r.io')).toEqual([
-      'login',
-      '--username',
-      'AWS',
-      '--password-stdin',
-      '--',
-      'r.io',
-    ]);
     expect(networkCreateArgs('n', { a: 'b' }, 'overlay')).toEqual([
       'network',
       'create',

@@ -81,6 +81,8 @@ export class CapturedDaemon {
   readonly stayAfterRemoval = new Set<string>();
   /** Each exec asked for: the container and what it runs. */
   readonly execs: Array<{ id: string } & ExecSpec> = [];
+  /** The images pulled, in order. */
+  readonly pulled: string[] = [];
   /** What an exec into a container answers: its exit code. */
   execExitCode: (id: string, command: string[]) => number = () => 0;
   private eventListeners = new Set<() => void>();
@@ -160,10 +162,19 @@ export class CapturedDaemon {
       };
     },
     version: async () => '1.41',
+    // Every pull answers with a real pull's stream (two layers downloaded); nothing is on the host before.
+    pullImage: async (image, _auth, onProgress) => {
+      this.pulled.push(image);
+      onProgress(readFileSync(path.join(fixtures, '../engine-pull/pull-two-layers.jsonl')));
+    },
+    tagImage: async (source, target) => {
+      this.changes.push(`tag ${source} ${target}`);
+    },
+    repoDigestsOf: async () => null,
   };
 
   /**
-   * The docker CLI, answering `pull`, `network create` and `create` as it does (a create prints the new
+   * The docker CLI, answering `network create` and `create` as it does (a create prints the new
    * id), and adding what it creates here. `images.failing`: images whose create docker refuses;
    * `images.unlabelled`: images whose containers come without their labels.
    */
@@ -186,7 +197,6 @@ export class CapturedDaemon {
           args.flatMap((arg, index) => (args[index - 1] === '--label' ? [arg.split('=')] : [])),
         );
         const after = args.slice(args.indexOf('--') + 1);
-        if (args[0] === 'pull') return answer(0, '');
         if (args[0] === 'network' && args[1] === 'create') {
           addNetwork(after[0] ?? '', labels);
           return answer(0, `${after[0]}\n`);

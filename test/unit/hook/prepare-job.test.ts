@@ -41,6 +41,22 @@ describe('prepare_job', () => {
     expect(left()).toHaveLength(4);
   });
 
+  it("ends with one line saying where the time went, and records the same phases and each image's bytes", async () => {
+    const { daemon, context, text } = setUp();
+    await prepareJob(context, job);
+    expect(daemon.pulled.sort()).toEqual(['r.io/builder:1', 'r.io/cache:1', 'r.io/db:1']);
+    const lines = text().trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(
+      /^prepare_job \d+\.\d s: pulls \d+\.\d s, create\/start \d+\.\d s, health checks \d+\.\d s$/,
+    );
+    expect(text()).toContain('r.io/db:1: pulled from r.io in ');
+    expect(text()).toContain(', 5.0 MB');
+    const events = context.events.line({ file: '', runner: 'r', repository: 'o/r', job: 'j' }, null);
+    expect(Object.keys(events.phases).sort()).toEqual(['create-start', 'health', 'pulls']);
+    // The captured stream: 3001125 + 2000824 bytes downloaded, one layer already there.
+    expect(events.images.map((image) => image.bytes)).toEqual([5001949, 5001949, 5001949]);
+  });
+
   it('rolls back when a service is unhealthy: everything it created goes, with the logs printed', async () => {
     const { daemon, context, text, left } = setUp();
     daemon.stateOfImage.set('r.io/db:1', 'unhealthy');

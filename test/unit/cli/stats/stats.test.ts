@@ -41,10 +41,12 @@ function eventsFile(lines: string[]): string {
 
 describe('dockhand stats', () => {
   const file = eventsFile([
-    line('2026-11-27T10:00:00.000Z', { images: [image('redis:7', 10), image('postgres:16', 30)] }),
+    line('2026-11-27T10:00:00.000Z', {
+      images: [image('redis:7', 10, { bytes: 40_000_000 }), image('postgres:16', 30, { bytes: 160_000_000 })],
+    }),
     line('2026-11-27T11:00:00.000Z', {
       images: [
-        image('redis:7', 2, { source: 'mirror', mirror: 'm.example' }),
+        image('redis:7', 2, { source: 'mirror', mirror: 'm.example', bytes: 5_000_000 }),
         image('postgres:16', 0.1, { source: 'host' }),
       ],
     }),
@@ -76,6 +78,21 @@ describe('dockhand stats', () => {
       'pull: auth': 1,
     });
     expect(figures.phases.get('prepare_job pulls')).toMatchObject({ count: 3, p95: 3 });
+    expect(Object.fromEntries(figures.bytesByRegistry)).toEqual({
+      'docker.io': 200_000_000,
+      'docker.io via m.example': 5_000_000,
+    });
+    expect(figures.bytesByImage.get('redis:7')).toBe(45_000_000);
+  });
+
+  it('shows the MB downloaded per registry and image, in the table and as counters', () => {
+    const out: string[] = [];
+    stats({ file, since: undefined, prometheus: false }, { line: (text) => out.push(text) });
+    expect(out).toContainEqual(expect.stringMatching(/^docker\.io\s+2\s+10\.0\s+30\.0\s+200\.0$/));
+    expect(out).toContainEqual(expect.stringMatching(/^redis:7\s+2\s+2\.0\s+10\.0\s+45\.0$/));
+    const prometheus = formatPrometheus(fleetStats(readEvents(file, null).lines));
+    expect(prometheus).toContain('dockhand_pull_bytes_total{registry="docker.io"} 200000000');
+    expect(prometheus).toContain('dockhand_image_pull_bytes_total{image="postgres:16"} 160000000');
   });
 
   it('reads only what is recent with --since', () => {
