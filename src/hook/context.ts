@@ -11,7 +11,7 @@ import type { HookEvents } from './events';
 
 export interface HookContext {
   config: HookConfig;
-  /** The docker CLI: pulls, logins, creates, builds, `docker run` (what needs its config and options). */
+  /** The docker CLI: pulls, logins, creates, builds (what needs its config and options). */
   docker: DockerCli;
   /** The Engine API: exec, inspect, logs, listings and removals (no process to start for each). */
   engine: ContainerEngine;

@@ -5,7 +5,6 @@ import {
   loginArgs,
   mountArg,
   networkCreateArgs,
-  runArgs,
   type ContainerSpec,
 } from '../../../src/docker/args';
 
@@ -60,7 +59,7 @@ describe('docker argument builders', () => {
       '-f',
       '/dev/null',
     ]);
-    expect(runArgs(spec).slice(0, 2)).toEqual(['run', '--rm']);
+    expect(createArgs(spec, { autoRemove: true })).toEqual(['create', '--rm', ...createArgs(spec).slice(1)]);
   });
 
   it('builds the small verbs', () => {
