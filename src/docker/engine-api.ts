@@ -17,6 +17,8 @@ const REQUEST_TIMEOUT_MS = 120_000;
 /** After an exec's output ends, its exit code is polled this often, for at most EXEC_EXIT_WAIT_MS. */
 const EXEC_EXIT_POLL_MS = 10;
 const EXEC_EXIT_WAIT_MS = 2000;
+/** The first API version whose wait takes a condition (Docker 17.06): an older one would not wait at all. */
+const WAIT_CONDITION_VERSION = '1.30';
 /** A wait's answer is one small JSON object; more than this is not the daemon's. */
 const MAX_WAIT_ANSWER = 64 * 1024;
 
@@ -104,6 +106,11 @@ export class EngineApi {
    * once its output has ended too; removal is left to the container's AutoRemove.
    */
   async runAttached(containerId: string, attach: AttachSpec, output: OutputSink): Promise<number> {
+    const version = await this.version();
+    if (version !== WAIT_CONDITION_VERSION && olderVersion(version, WAIT_CONDITION_VERSION) === version)
+      throw new EngineError(
+        `the docker daemon speaks API ${version}; a container step needs ${WAIT_CONDITION_VERSION} (Docker 17.06) or newer: upgrade Docker on this runner`,
+      );
     const target = `/containers/${encodeURIComponent(containerId)}`;
     const flags = `stdin=${+attach.stdin}&stdout=${+attach.stdout}&stderr=${+attach.stderr}`;
     // Ends both streams when anything fails: a container that never starts would never end them.

@@ -24,6 +24,9 @@ export async function runContainerStep(
   const options = parseCreateOptions(args.createOptions, 'args.createOptions');
   const command = retokenizeArgs(args.entryPointArgs, 'args.entryPointArgs');
   checkContainerSyntax(args, 'args');
+  // Without a job's state the API version is still to be asked: meanwhile, not after the create. A failure
+  // shows where the version is needed.
+  context.engine.version().catch(() => undefined);
   const labels = ownLabels(context.runnerId, state?.jobId ?? null);
   const { dockerfile } = args;
   const image = args.image ?? (dockerfile === null ? null : await buildImage(context, dockerfile, labels));

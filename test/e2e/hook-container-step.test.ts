@@ -181,6 +181,12 @@ describe('hook, container steps through the Engine API', () => {
       const both = await step('-i -t', 'true', '');
       expect(both.exitCode).toBe(1);
       expect(both.stdout).toContain('a step has no terminal for input; drop -i or -t');
+      // docker run's own flags are not docker create's: the CLI's words say so, in one line.
+      const detached = await step('-d', 'true', '');
+      expect(detached.exitCode).toBe(1);
+      expect(detached.stdout).toMatch(
+        /::error::dockhand run_container_step: .*unknown shorthand flag: 'd' in -d/,
+      );
     } finally {
       expect((await replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
     }
