@@ -130,8 +130,23 @@ export class EngineApi {
       },
       { signal: stop.signal },
     );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new EngineError(
+              `the docker daemon did not attach to container ${containerId} in ${REQUEST_TIMEOUT_MS / 1000} s`,
+            ),
+          ),
+        REQUEST_TIMEOUT_MS,
+      );
+    });
     try {
-      await Promise.all([attached.head, waited.head]);
+      // Bounded: the container's run is not, but the daemon's answers that it attached and waits are.
+      await Promise.race([Promise.all([attached.head, waited.head]), late]).finally(() =>
+        clearTimeout(timer),
+      );
       await this.json('POST', `${target}/start`);
       await Promise.all([attached.done, waited.done]);
     } catch (error) {

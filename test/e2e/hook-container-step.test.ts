@@ -213,6 +213,25 @@ describe('hook, container steps through the Engine API', () => {
     expect(await containersLeft(runner)).toEqual([]);
   });
 
+  it('runs a Dockerfile action without a job container, then removes its image and leaves no container', async () => {
+    runner = testRunner();
+    const { replayer } = runner;
+    const actionDir = path.join(replayer.layout.actions, 'octo', 'alone');
+    mkdirSync(actionDir, { recursive: true });
+    writeFileSync(
+      path.join(actionDir, 'Dockerfile'),
+      `FROM ${ecr('dockhand/shell:1')}\nENTRYPOINT ["sh", "-c", "echo built and run alone"]\n`,
+    );
+    const step = await replayer.runContainerStep(
+      containerStep({ dockerfile: path.join(actionDir, 'Dockerfile') }, replayer.layout),
+    );
+    expect(step.exitCode, runner.output()).toBe(0);
+    expect(step.stdout).toContain('built and run alone');
+    // The image goes while the daemon may still be removing the container that ran it.
+    expect(builtImages(runner)).toEqual([]);
+    expect(await containersLeft(runner)).toEqual([]);
+  });
+
   it('stops and removes the container of a cancelled step, even one that ignores SIGTERM', async () => {
     runner = testRunner();
     const { replayer } = runner;
