@@ -1,6 +1,7 @@
 // The baseline: the docker CLI calls the runner's built-in container support makes, one after another
 // and in its order (its ContainerOperationProvider, and the `##[command]` lines of its job logs): see
-// baselinePrepare; per step a `docker exec`; at the end each service's logs, each rm, the network rm.
+// baselinePrepare; per step a `docker exec`, per container step a `docker pull` and a `docker run --rm`;
+// at the end each service's logs, each rm, the network rm.
 import { randomBytes } from 'node:crypto';
 import type { HookContainer } from '../src/protocol/hook-types';
 import { docker } from './docker';
@@ -12,6 +13,14 @@ export interface BaselineJob {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `-v` for each of a container's mounts, as the runner writes them. */
+function volumeArgs(container: HookContainer): string[] {
+  return [...container.systemMountVolumes, ...container.userMountVolumes].flatMap((m) => [
+    '-v',
+    `${m.sourceVolumePath ? `${m.sourceVolumePath}:` : ''}${m.targetVolumePath}${m.readOnly ? ':ro' : ''}`,
+  ]);
+}
 
 function createArgs(
   label: string,
@@ -27,12 +36,7 @@ function createArgs(
     args.push('-e', `${name}=${value}`);
   args.push('-e', 'GITHUB_ACTIONS=true', '-e', 'CI=true');
   for (const port of container.portMappings) args.push('-p', port);
-  for (const m of [...container.systemMountVolumes, ...container.userMountVolumes]) {
-    args.push(
-      '-v',
-      `${m.sourceVolumePath ? `${m.sourceVolumePath}:` : ''}${m.targetVolumePath}${m.readOnly ? ':ro' : ''}`,
-    );
-  }
+  args.push(...volumeArgs(container));
   if (isJob) args.push('--entrypoint', 'tail');
   args.push(container.image as string);
   if (isJob) args.push('-f', '/dev/null');
@@ -109,6 +113,35 @@ export async function baselineStep(
 ): Promise<void> {
   const envArgs = Object.entries(stepEnv).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
   await docker(env, ['exec', '-i', '--workdir', workdir, ...envArgs, containerId, ...script]);
+}
+
+/**
+ * A container action (`docker://`), as the runner's ContainerActionHandler runs it: the image's
+ * `docker pull` (made in "Set up job", once per image: a hook pulls in the step), then DockerCommandManager's
+ * `docker run --rm` with the action's variables named by `-e NAME` and their values in the CLI's
+ * environment.
+ */
+export async function baselineContainerStep(
+  env: Record<string, string>,
+  job: BaselineJob,
+  step: HookContainer,
+): Promise<void> {
+  const image = step.image as string;
+  await docker(env, ['pull', image]);
+  const args = ['run', '--name', `bench-step-${randomBytes(3).toString('hex')}`];
+  args.push(
+    '--label',
+    `dockhand.bench=${job.jobId}`,
+    '--workdir',
+    step.workingDirectory ?? '/github/workspace',
+  );
+  args.push('--rm');
+  for (const name of Object.keys(step.environmentVariables)) args.push('-e', name);
+  args.push('-e', 'GITHUB_ACTIONS=true', '-e', 'CI=true');
+  if (step.entryPoint) args.push('--entrypoint', step.entryPoint);
+  args.push('--network', job.network);
+  args.push(...volumeArgs(step));
+  await docker({ ...env, ...step.environmentVariables }, [...args, image, ...step.entryPointArgs]);
 }
 
 export async function baselineCleanup(env: Record<string, string>, job: BaselineJob): Promise<void> {

@@ -29,7 +29,7 @@ export function mountArg(mount: Mount): string {
   return mount.readOnly ? `${target}:ro` : target;
 }
 
-/** Flags shared by `docker create` and `docker run`; the workflow's options come last, as the runner does. */
+/** `docker create`'s flags; the workflow's options come last, as the runner does. */
 function containerFlags(spec: ContainerSpec): string[] {
   const args = ['--name', spec.name, ...labelArgs(spec.labels)];
   if (spec.network) args.push('--network', spec.network);
@@ -42,12 +42,16 @@ function containerFlags(spec: ContainerSpec): string[] {
   return args;
 }
 
-export function createArgs(spec: ContainerSpec): string[] {
-  return ['create', ...containerFlags(spec), '--', spec.image, ...spec.command];
-}
-
-export function runArgs(spec: ContainerSpec): string[] {
-  return ['run', '--rm', ...containerFlags(spec), '--', spec.image, ...spec.command];
+/** `autoRemove`: the daemon removes the container once it has run (`--rm`, AutoRemove), unwaited for. */
+export function createArgs(spec: ContainerSpec, { autoRemove = false } = {}): string[] {
+  return [
+    'create',
+    ...(autoRemove ? ['--rm'] : []),
+    ...containerFlags(spec),
+    '--',
+    spec.image,
+    ...spec.command,
+  ];
 }
 
 export function networkCreateArgs(

@@ -1,6 +1,7 @@
 // The Docker Engine API. The hook uses it where starting a docker CLI process would cost more than the
-// work itself (a step's exec, inspects, logs, listings, removals) and for pulls (whose progress only the
-// API's stream gives); builds and the job's creates stay with the CLI, which owns `docker create`'s options.
+// work itself (a step's exec, a container step's attach, start and wait, inspects, logs, listings,
+// removals) and for pulls (whose progress only the API's stream gives); builds and the job's creates
+// stay with the CLI, which owns `docker create`'s options.
 import { isJsonObject } from '../protocol/json';
 import type { JobLog } from '../protocol/job-log';
 import { exchange, type EngineConnection, type EngineReply, type EngineRequest } from './engine-http';
@@ -16,6 +17,10 @@ const REQUEST_TIMEOUT_MS = 120_000;
 /** After an exec's output ends, its exit code is polled this often, for at most EXEC_EXIT_WAIT_MS. */
 const EXEC_EXIT_POLL_MS = 10;
 const EXEC_EXIT_WAIT_MS = 2000;
+/** The first API version whose wait takes a condition (Docker 17.06): an older one would not wait at all. */
+const WAIT_CONDITION_VERSION = '1.30';
+/** A wait's answer is one small JSON object; more than this is not the daemon's. */
+const MAX_WAIT_ANSWER = 64 * 1024;
 
 export class EngineError extends Error {
   override name = 'EngineError';
@@ -28,6 +33,21 @@ export interface ExecSpec {
 }
 
 export type OutputSink = Record<StreamName, (chunk: Buffer) => void>;
+
+/** What `docker run` attaches to a container it created (its config's Attach*, OpenStdin and Tty). */
+export interface AttachSpec {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  /** One raw stream (to stdout) instead of multiplexed frames. */
+  tty: boolean;
+}
+
+/** A request whose answer streams; `head` settles once its head has come (or the request failed). */
+interface OpenStream {
+  head: Promise<void>;
+  done: Promise<EngineReply>;
+}
 
 type Method = EngineRequest['method'];
 
@@ -80,6 +100,64 @@ export class EngineApi {
   }
 
   /**
+   * Runs a created container as `docker run` does once it has created it: attaches to it (output to
+   * `output` as it comes, demultiplexed unless it has a TTY; an attached stdin gets EOF at once, as from a
+   * closed stdin), waits for its next exit from before it starts, starts it. Resolves with its exit code
+   * once its output has ended too; removal is left to the container's AutoRemove.
+   */
+  async runAttached(containerId: string, attach: AttachSpec, output: OutputSink): Promise<number> {
+    const version = await this.version();
+    if (version !== WAIT_CONDITION_VERSION && olderVersion(version, WAIT_CONDITION_VERSION) === version)
+      throw new EngineError(
+        `the docker daemon speaks API ${version}; a container step needs ${WAIT_CONDITION_VERSION} (Docker 17.06) or newer: upgrade Docker on this runner`,
+      );
+    const target = `/containers/${encodeURIComponent(containerId)}`;
+    const flags = `stdin=${+attach.stdin}&stdout=${+attach.stdout}&stderr=${+attach.stderr}`;
+    // Ends both streams when anything fails: a container that never starts would never end them.
+    const stop = new AbortController();
+    const attached = this.openStream(
+      `${target}/attach?stream=1&${flags}`,
+      attach.tty ? output.stdout : frameReader((name, payload) => output[name](payload)),
+      { endInput: attach.stdin, signal: stop.signal },
+    );
+    const answer: Buffer[] = [];
+    let answerSize = 0;
+    const waited = this.openStream(
+      `${target}/wait?condition=next-exit`,
+      (chunk) => {
+        answerSize += chunk.length;
+        if (answerSize <= MAX_WAIT_ANSWER) answer.push(chunk);
+      },
+      { signal: stop.signal },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new EngineError(
+              `the docker daemon did not attach to container ${containerId} in ${REQUEST_TIMEOUT_MS / 1000} s`,
+            ),
+          ),
+        REQUEST_TIMEOUT_MS,
+      );
+    });
+    try {
+      // Bounded: the container's run is not, but the daemon's answers that it attached and waits are.
+      await Promise.race([Promise.all([attached.head, waited.head]), late]).finally(() =>
+        clearTimeout(timer),
+      );
+      await this.json('POST', `${target}/start`);
+      await Promise.all([attached.done, waited.done]);
+    } catch (error) {
+      stop.abort();
+      await Promise.allSettled([attached.done, waited.done]);
+      throw error;
+    }
+    return exitCodeOf(containerId, Buffer.concat(answer));
+  }
+
+  /**
    * A container's logs (both streams, as `docker logs --details` shows them), demultiplexed unless it has a
    * TTY, to `onChunk` as they come: a service can log gigabytes, so nothing here keeps them.
    */
@@ -121,6 +199,21 @@ export class EngineApi {
     );
   }
 
+  /** A POST whose 2xx answer streams to `onBody`, with no time limit (a step runs as long as it runs). */
+  private openStream(
+    path: string,
+    onBody: (chunk: Buffer) => void,
+    options: { endInput?: boolean; signal: AbortSignal },
+  ): OpenStream {
+    let headCame: () => void = () => undefined;
+    const head = new Promise<void>((resolve) => (headCame = resolve));
+    const done = this.request('POST', path, undefined, [], onBody, options.signal, {
+      onHead: () => headCame(),
+      endInput: options.endInput,
+    });
+    return { head: Promise.race([head, done.then(() => undefined)]), done };
+  }
+
   private async request(
     method: Method,
     path: string,
@@ -128,6 +221,7 @@ export class EngineApi {
     allow: number[] = [],
     onBody?: (chunk: Buffer) => void,
     signal?: AbortSignal,
+    stream: Pick<EngineRequest, 'onHead' | 'endInput'> = {},
   ): Promise<EngineReply> {
     const reply = await this.send({
       method,
@@ -136,6 +230,7 @@ export class EngineApi {
       onBody,
       timeoutMs: onBody ? null : REQUEST_TIMEOUT_MS,
       signal,
+      ...stream,
     });
     if ((reply.status >= 200 && reply.status < 300) || allow.includes(reply.status)) return reply;
     throw new EngineError(
@@ -186,6 +281,23 @@ export function daemonMessageOf(reply: EngineReply): string {
     // not JSON: the text is the message
   }
   return text;
+}
+
+/** The exit code in a wait's answer (`{"StatusCode": 0, "Error": null}`). */
+export function exitCodeOf(containerId: string, answer: Buffer): number {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const error = isJsonObject(parsed) && isJsonObject(parsed.Error) ? parsed.Error.Message : undefined;
+  if (typeof error === 'string' && error !== '')
+    throw new EngineError(`waiting for container ${containerId} failed: ${error}`);
+  const code = isJsonObject(parsed) ? parsed.StatusCode : undefined;
+  if (typeof code !== 'number' || !Number.isInteger(code))
+    throw new EngineError(`container ${containerId} ended without an exit code from the docker daemon`);
+  return code;
 }
 
 /** The older of two API versions ("1.41" vs "1.47"). */

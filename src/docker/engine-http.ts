@@ -19,6 +19,13 @@ export interface EngineRequest {
   headers?: Record<string, string>;
   /** Body chunks of a 2xx answer go here as they arrive instead of being collected (a live stream). */
   onBody?: (chunk: Buffer) => void;
+  /**
+   * Called when a 2xx answer's head has come: the daemon sends it once what the stream carries is in
+   * place (an attach's streams, a wait's waiter), so that the container can be started without a race.
+   */
+  onHead?: () => void;
+  /** Ends the request's side of the connection once the head has come: EOF on an attached stdin. */
+  endInput?: boolean;
   /** null = no limit (a step's exec runs as long as it runs). */
   timeoutMs: number | null;
   /** Ends an answer that would not end by itself (an event stream): the exchange resolves with what came. */
@@ -104,6 +111,10 @@ export function exchange(connection: EngineConnection, request: EngineRequest): 
         return;
       }
       reply = parseHead(pending.subarray(0, end).toString('latin1'));
+      if (reply.status < 300) {
+        if (request.endInput) socket.end();
+        request.onHead?.();
+      }
       takeBody(pending.subarray(end + HEAD_END.length));
     });
     socket.on('error', (error: Error) => fail(error));

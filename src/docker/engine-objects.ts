@@ -1,6 +1,6 @@
 // The few Engine API operations on containers, networks and images the hook needs, with what counts as
 // success spelled out: removing something already gone is fine, since cleanup must be idempotent.
-import type { EngineApi } from './engine-api';
+import type { AttachSpec, EngineApi } from './engine-api';
 import { imageOperationsOf, type ImageOperations } from './engine-images';
 import { containerFactsOf, type ContainerFacts, type InspectEntry } from './inspect';
 
@@ -22,6 +22,8 @@ export type InspectedContainer = ContainerFacts & {
   labels: Record<string, string>;
   /** The id of its image ('' when the daemon did not say). */
   image: string;
+  /** What `docker run` would attach to it. */
+  attach: AttachSpec;
 };
 
 /**
@@ -61,17 +63,38 @@ export interface ContainerEngine extends ImageOperations {
   start(id: string): Promise<void>;
   /** Removes an object; one that is already gone, or a container already being removed, counts as removed. */
   remove(kind: ObjectKind, id: string): Promise<void>;
+  /**
+   * Stops a container (its stop signal, SIGKILL after `graceSeconds`) and removes it, also waiting for a
+   * removal its AutoRemove started; one that is gone already is fine.
+   */
+  stopAndRemove(id: string, graceSeconds: number): Promise<void>;
   /** Ids of the containers with an endpoint on a network (running ones: a created container has none yet). */
   attachedContainerIds(networkId: string): Promise<string[]>;
   /** Takes a container off a network, running or not. */
   disconnect(networkId: string, containerId: string): Promise<void>;
   exec: EngineApi['exec'];
+  runAttached: EngineApi['runAttached'];
   logs: EngineApi['logs'];
   watchEvents: EngineApi['watchEvents'];
   version: EngineApi['version'];
 }
 
 export function containerEngineOf(api: EngineApi): ContainerEngine {
+  const remove: ContainerEngine['remove'] = async (kind, id) => {
+    const target = encodeURIComponent(id);
+    const path =
+      kind === 'container'
+        ? `/containers/${target}?force=1&v=1`
+        : kind === 'network'
+          ? `/networks/${target}`
+          : `/images/${target}?force=1`;
+    await api.json(
+      'DELETE',
+      path,
+      undefined,
+      kind === 'container' ? [NOT_FOUND, REMOVAL_IN_PROGRESS] : [NOT_FOUND],
+    );
+  };
   return {
     async idsByLabel(kind, label) {
       const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
@@ -95,20 +118,14 @@ export function containerEngineOf(api: EngineApi): ContainerEngine {
       // 304: it was already running, which is what was asked for.
       await api.json('POST', `/containers/${encodeURIComponent(id)}/start`, undefined, [304]);
     },
-    async remove(kind, id) {
-      const target = encodeURIComponent(id);
-      const path =
-        kind === 'container'
-          ? `/containers/${target}?force=1&v=1`
-          : kind === 'network'
-            ? `/networks/${target}`
-            : `/images/${target}?force=1`;
-      await api.json(
-        'DELETE',
-        path,
-        undefined,
-        kind === 'container' ? [NOT_FOUND, REMOVAL_IN_PROGRESS] : [NOT_FOUND],
-      );
+    remove,
+    async stopAndRemove(id, graceSeconds) {
+      const target = `/containers/${encodeURIComponent(id)}`;
+      // 304: it was not running (created only, or ended meanwhile).
+      await api.json('POST', `${target}/stop?t=${graceSeconds}`, undefined, [304, NOT_FOUND]);
+      await remove('container', id);
+      // After a 409 (AutoRemove removing it) the container is still there: wait until it is not.
+      await api.json('POST', `${target}/wait?condition=removed`, undefined, [NOT_FOUND]);
     },
     async attachedContainerIds(networkId) {
       const network = await api.json<{ Containers?: Record<string, unknown> | null }>(
@@ -124,6 +141,7 @@ export function containerEngineOf(api: EngineApi): ContainerEngine {
       });
     },
     exec: (...args) => api.exec(...args),
+    runAttached: (...args) => api.runAttached(...args),
     logs: (...args) => api.logs(...args),
     watchEvents: (...args) => api.watchEvents(...args),
     version: () => api.version(),
@@ -132,11 +150,19 @@ export function containerEngineOf(api: EngineApi): ContainerEngine {
 }
 
 export function inspectedContainerOf(entry: InspectEntry): InspectedContainer {
+  const config = entry.Config ?? {};
+  const tty = config.Tty === true;
   return {
     ...containerFactsOf(entry),
-    tty: entry.Config?.Tty === true,
-    labels: entry.Config?.Labels ?? {},
+    tty,
+    labels: config.Labels ?? {},
     image: entry.Image ?? '',
+    attach: {
+      stdin: config.OpenStdin === true && config.AttachStdin === true,
+      stdout: config.AttachStdout === true,
+      stderr: config.AttachStderr === true,
+      tty,
+    },
   };
 }
 

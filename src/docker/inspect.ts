@@ -23,6 +23,10 @@ export interface InspectEntry {
     Env?: string[] | null;
     Labels?: Record<string, string> | null;
     Tty?: boolean;
+    OpenStdin?: boolean;
+    AttachStdin?: boolean;
+    AttachStdout?: boolean;
+    AttachStderr?: boolean;
     Healthcheck?: { Test?: string[] | null } | null;
     Shell?: string[] | null;
   };

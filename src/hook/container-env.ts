@@ -1,4 +1,4 @@
-// Runs a docker CLI call that creates a container (create, run) with a job's variables: the CLI talks to
+// Runs a docker CLI call that creates a container (`docker create`) with a job's variables: the CLI talks to
 // the hook's env proxy, which adds them to the container's config on the way to the daemon. No value is
 // ever in a host process's environment, on a command line or in a file.
 import path from 'node:path';
@@ -7,10 +7,6 @@ import { engineConnectionOf } from '../docker/engine-endpoint';
 import { startEnvProxy } from '../docker/env-proxy';
 import { withPrivateDir } from '../docker/private-dir';
 import type { HookConfig } from './config';
-import { StepFailedError } from './step-process';
-
-/** `docker run`'s exit code when docker itself, not the container, failed. */
-const DOCKER_RUN_FAILED = 125;
 
 /** `use` gets the CLI's environment for the call; a failure between CLI and daemon is the error raised. */
 export async function withContainerEnv<T>(
@@ -25,9 +21,8 @@ export async function withContainerEnv<T>(
     try {
       return await use(proxiedCliEnv(config.cliEnv, proxy.host));
     } catch (error) {
-      // A step's own exit code stays the step's; docker's own failure (125) is explained by the proxy's.
-      const stepOwn = error instanceof StepFailedError && error.exitCode !== DOCKER_RUN_FAILED;
-      throw (!stepOwn && proxy.failure()) || error;
+      // The CLI's failure is explained by the proxy's, when there was one.
+      throw proxy.failure() ?? error;
     } finally {
       await proxy.close();
     }

@@ -24,7 +24,7 @@ export function containerSpec(input: HookContainer, own: OwnSettings): Container
   };
 }
 
-/** Runs a docker call that creates the container (`create`, `run`) with the input's variables. */
+/** Runs the `docker create` of the container with the input's variables. */
 export function withInputEnv<T>(
   config: HookConfig,
   input: HookContainer,

@@ -12,7 +12,7 @@ import type { HookEvents } from './events';
 
 export interface HookContext {
   config: HookConfig;
-  /** The docker CLI: creates, builds, `docker run` (what needs its options). */
+  /** The docker CLI: creates and builds (what needs its options). */
   docker: DockerCli;
   /** The Engine API: pulls, exec, inspect, logs, listings and removals (no process to start for each). */
   engine: ContainerEngine;

@@ -1,7 +1,9 @@
 // run_container_step: a Docker action, from an image (pulled with the credentials that apply) or from a
 // Dockerfile (built from its folder), run once with output streamed, on the job network if there is one.
+// `docker create --rm` makes the container, so that every flag of the workflow's options means what it
+// means to docker; the Engine API attaches, starts and waits (no `docker run` waiting for the removal).
 import path from 'node:path';
-import { buildArgs, runArgs } from '../docker/args';
+import { buildArgs, createArgs } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names';
@@ -9,8 +11,9 @@ import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { containerSpec, withInputEnv } from './container-spec';
 import type { HookContext } from './context';
 import { getImage } from './image-pulls';
+import { whenCancelled } from './cancel';
 import type { HookState } from './state';
-import { runStepProcess } from './step-process';
+import { runStepContainer } from './step-process';
 
 export async function runContainerStep(
   context: HookContext,
@@ -21,6 +24,9 @@ export async function runContainerStep(
   const options = parseCreateOptions(args.createOptions, 'args.createOptions');
   const command = retokenizeArgs(args.entryPointArgs, 'args.entryPointArgs');
   checkContainerSyntax(args, 'args');
+  // Without a job's state the API version is still to be asked: meanwhile, not after the create. A failure
+  // shows where the version is needed.
+  context.engine.version().catch(() => undefined);
   const labels = ownLabels(context.runnerId, state?.jobId ?? null);
   const { dockerfile } = args;
   const image = args.image ?? (dockerfile === null ? null : await buildImage(context, dockerfile, labels));
@@ -28,9 +34,12 @@ export async function runContainerStep(
   if (image === null) throw new Error('run_container_step needs an image or a dockerfile');
   const { image: named } = args;
   if (named) await context.events.timed('pulls', () => getImage(context, named, args.registry));
+  const name = stepContainerName(context.runnerId);
+  // By name: a cancel while `docker create` runs does not know the id yet.
+  const forgetCancel = whenCancelled((graceSeconds) => context.engine.stopAndRemove(name, graceSeconds));
   try {
     const spec = containerSpec(args, {
-      name: stepContainerName(context.runnerId),
+      name,
       image,
       labels,
       network: state?.network ?? null,
@@ -38,10 +47,12 @@ export async function runContainerStep(
       command,
       options,
     });
-    await withInputEnv(context.config, args, (cliEnv) =>
-      runStepProcess(context.docker, runArgs(spec), cliEnv),
+    const created = await withInputEnv(context.config, args, (cliEnv) =>
+      context.docker.ok(createArgs(spec, { autoRemove: true }), { env: cliEnv }),
     );
+    await runStepContainer(context.engine, created.stdout.trim(), context.stepOutput, context.log);
   } finally {
+    forgetCancel();
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
     // job, cleanup_job removes it by its label.
     if (!args.image && !state && context.config.features['remove-built-images']) {

@@ -4,7 +4,6 @@ import {
   createArgs,
   mountArg,
   networkCreateArgs,
-  runArgs,
   type ContainerSpec,
 } from '../../../src/docker/args';
 
@@ -59,7 +58,7 @@ describe('docker argument builders', () => {
       '-f',
       '/dev/null',
     ]);
-    expect(runArgs(spec).slice(0, 2)).toEqual(['run', '--rm']);
+    expect(createArgs(spec, { autoRemove: true })).toEqual(['create', '--rm', ...createArgs(spec).slice(1)]);
   });
 
   it('builds the small verbs', () => {

@@ -96,6 +96,35 @@ describe('engine HTTP exchange', () => {
     daemon.close();
   });
 
+  it('says when a 2xx head has come, and then ends its side when asked (EOF on an attached stdin)', async () => {
+    // A peer that sends the head, and the body only once the client's side has ended.
+    const socketPath = path.join(makeTempDir('dockhand-engine-http-'), 'docker.sock');
+    const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\n\r\n'));
+      socket.on('end', () => socket.end('input ended'));
+      socket.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+    const seen: string[] = [];
+    try {
+      const reply = await exchange(
+        { socketPath, describe: 'test' },
+        {
+          method: 'POST',
+          path: '/attach',
+          timeoutMs: 5000,
+          endInput: true,
+          onHead: () => seen.push('head'),
+          onBody: (chunk) => seen.push(chunk.toString()),
+        },
+      );
+      expect(reply.status).toBe(200);
+    } finally {
+      server.close();
+    }
+    expect(seen).toEqual(['head', 'input ended']);
+  });
+
   it('leaves no listener on a signal shared by many requests (the health wait shares one)', async () => {
     const daemon = await peer(['HTTP/1.1 200 OK\r\n\r\n{}']);
     const warnings: string[] = [];

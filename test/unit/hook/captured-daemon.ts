@@ -142,6 +142,10 @@ export class CapturedDaemon {
       this.changes.push(`remove ${kind} ${id}`);
       if (!this.stayAfterRemoval.has(id)) this.objects.delete(id);
     },
+    stopAndRemove: async (id) => {
+      this.changes.push(`stop and remove ${id}`);
+      this.objects.delete(id);
+    },
     attachedContainerIds: async (network) =>
       [...this.objects].filter(([, object]) => object.networks.has(network)).map(([id]) => id),
     disconnect: async (network, container) => {
@@ -151,6 +155,9 @@ export class CapturedDaemon {
     exec: async (id, spec) => {
       this.execs.push({ id, ...spec });
       return this.execExitCode(id, spec.command);
+    },
+    runAttached: async () => {
+      throw new Error('captured daemon: container steps run on the stack (test/e2e)');
     },
     logs: async (id, _tty, onChunk) => onChunk(Buffer.from(`log of ${id}\n`)),
     watchEvents: (_filters, onEvent) => {
