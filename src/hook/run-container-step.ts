@@ -6,7 +6,7 @@ import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
-import { containerSpec, withInputEnv } from './container-spec';
+import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
 import type { HookContext } from './context';
 import { getImage } from './image-pulls';
 import type { HookState } from './state';
@@ -28,15 +28,18 @@ export async function runContainerStep(
   if (image === null) throw new Error('run_container_step needs an image or a dockerfile');
   const { image: named } = args;
   if (named) await context.events.timed('pulls', () => getImage(context, named, args.registry));
+  noteSocketMount(context.config, context.log, [args]);
+  const name = stepContainerName(context.runnerId);
   try {
     const spec = containerSpec(args, {
-      name: stepContainerName(context.runnerId),
+      name,
       image,
       labels,
       network: state?.network ?? null,
       networkAliases: [],
       command,
       options,
+      socketSource: context.config.socketMapping.source,
     });
     await withInputEnv(context.config, args, (cliEnv) =>
       runStepProcess(context.docker, runArgs(spec), cliEnv),
