@@ -46,8 +46,9 @@ export function createArgs(spec: ContainerSpec): string[] {
   return ['create', ...containerFlags(spec), '--', spec.image, ...spec.command];
 }
 
+/** No `--rm`: the caller removes the container (see run-container-step.ts for why). */
 export function runArgs(spec: ContainerSpec): string[] {
-  return ['run', '--rm', ...containerFlags(spec), '--', spec.image, ...spec.command];
+  return ['run', ...containerFlags(spec), '--', spec.image, ...spec.command];
 }
 
 export function pullArgs(image: string): string[] {

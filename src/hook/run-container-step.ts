@@ -45,6 +45,10 @@ export async function runContainerStep(
       runStepProcess(context.docker, runArgs(spec), cliEnv),
     );
   } finally {
+    // Removed here, not by `docker run --rm`: podman before 4.6 then answers the CLI's wait with exit
+    // code 0 whatever the action's own (podman#18889), and a failed action would pass. A step container
+    // a killed hook leaves carries this runner's label: the next prepare_job or cleanup_job removes it.
+    await context.engine.remove('container', name);
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
     // job, cleanup_job removes it by its label.
     if (!args.image && !state && context.config.features['remove-built-images']) {
