@@ -5,6 +5,7 @@ import { buildArgs, runArgs } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names';
+import { messageOf } from '../protocol/errors';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
 import type { HookContext } from './context';
@@ -47,8 +48,15 @@ export async function runContainerStep(
   } finally {
     // Removed here, not by `docker run --rm`: podman before 4.6 then answers the CLI's wait with exit
     // code 0 whatever the action's own (podman#18889), and a failed action would pass. A step container
-    // a killed hook leaves carries this runner's label: the next prepare_job or cleanup_job removes it.
-    await context.engine.remove('container', name);
+    // a killed hook leaves carries this runner's label: the next prepare_job or cleanup_job removes it,
+    // as they do one this removal misses (a warning then, never the step's result).
+    await context.engine
+      .remove('container', name)
+      .catch((error: unknown) =>
+        context.log.warning(
+          `step container ${name} not removed (cleanup_job will retry): ${messageOf(error)}`,
+        ),
+      );
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
     // job, cleanup_job removes it by its label.
     if (!args.image && !state && context.config.features['remove-built-images']) {
