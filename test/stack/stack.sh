@@ -550,10 +550,24 @@ podman_up() {
   log "podman up: $(podman --version), Docker API on unix://$PODMAN_SOCK"
 }
 
+# podman 4.3 keeps a network's bridge (podmanN, with its address) when a container that exited by
+# itself is taken off the network before podman's own clean-up of it (docs/engines.md): `down` takes away
+# the bridges no podman network names, so the machine keeps no stale private address.
+remove_stale_podman_bridges() {
+  local used link
+  used="$(podman network ls --format '{{.NetworkInterface}}' 2>/dev/null || true)"
+  for link in $(ip -br link | awk '$1 ~ /^podman[0-9]+$/ {print $1}'); do
+    grep -qx "$link" <<<"$used" || ip link del "$link"
+  done
+}
+
 podman_down() {
   need_root
   stop_pid "$STACK/podman-health.pid" "podman health timers"
   stop_pid "$STACK/podman.pid" podman
+  # netavark starts aardvark-dns for the networks' names; it outlives the service (a stale network too).
+  stop_pid /run/containers/networks/aardvark-dns/aardvark.pid aardvark-dns
+  remove_stale_podman_bridges
   rm -f "$PODMAN_SOCK"
   if [[ -f "$PODMAN_CONF" ]] && grep -qF "$PODMAN_CONF_MARK" "$PODMAN_CONF"; then rm -f "$PODMAN_CONF"; fi
   local h
