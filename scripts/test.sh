@@ -3,6 +3,28 @@
 # `npm test` runs it through scripts/with-stack.sh, which starts the stack first when it is not up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# podman as a second engine: the part of the end-to-end suite that covers every hook command (prepare_job
+# with services by alias and health checks, script and container steps, cleanup_job, a pull through a
+# credential helper), the socket mount and doctor's engine line, against the stack's podman. Its socket
+# is stopped again when this script started it.
+PODMAN_FILES=(
+  test/e2e/hook-helper-path.test.ts
+  test/e2e/hook-container-step.test.ts
+  test/e2e/hook-health.test.ts
+  test/e2e/hook-failures.test.ts
+  test/e2e/hook-engine-mounts.test.ts
+  test/e2e/cli-doctor-engine.test.ts
+)
+run_podman_subset() {
+  local status started=0 result=0
+  status="$(bash test/stack/stack.sh podman status)"
+  [[ "$status" == *'podman: running'* ]] || started=1
+  bash test/stack/stack.sh podman up
+  DOCKHAND_TEST_ENGINE=podman npx vitest run --config vitest.e2e.config.ts "${PODMAN_FILES[@]}" || result=$?
+  if ((started)); then bash test/stack/stack.sh podman down; fi
+  return "$result"
+}
 npm run --silent lint
 npm run --silent typecheck
 npm run --silent build
@@ -26,3 +48,4 @@ arc_dind_e2e() {
 npx vitest run --config vitest.e2e.config.ts --exclude test/e2e/arc-dind.test.ts
 arc_dind_e2e
 npx vitest run --config vitest.reliability.config.ts
+run_podman_subset

@@ -3,8 +3,14 @@
 // runs with, and where the Engine API is.
 import { findExecutable } from '../exec';
 import { dockerCliEnv, parseEnvPassthrough } from './cli-env';
-import { currentContextOf, dockerConfigDirOf } from './docker-config';
-import { engineEndpointOf, type EngineEndpoint } from './engine-endpoint';
+import { contextUrlOf, currentContextOf, dockerConfigDirOf } from './docker-config';
+import {
+  engineEndpointOf,
+  engineHostOf,
+  socketMappingOf,
+  type EngineEndpoint,
+  type SocketMapping,
+} from './engine-endpoint';
 
 export interface DockerCliSettings {
   /** HOOK_DOCKER_PATH as given, else the first executable `docker` on PATH; null when there is none. */
@@ -16,6 +22,8 @@ export interface DockerCliSettings {
   cliEnv: Record<string, string>;
   /** Where the Engine API is: the daemon the CLI's environment and config point at. */
   engineEndpoint: EngineEndpoint;
+  /** What the runner's /var/run/docker.sock mounts become: the socket of that daemon, when it has one. */
+  socketMapping: SocketMapping;
 }
 
 /** `env` is the hook's environment (the runner's, with its .env applied); `homedir` the runner user's. */
@@ -25,12 +33,16 @@ export function dockerCliSettingsOf(
 ): DockerCliSettings {
   const { dir: dockerConfigDir, source: dockerConfigSource } = dockerConfigDirOf(env, homedir);
   const cliEnv = dockerCliEnv(env, parseEnvPassthrough(env.HOOK_ENV_PASSTHROUGH), dockerConfigDir);
+  const engineHost = engineHostOf(cliEnv, currentContextOf(dockerConfigDir), (name) =>
+    contextUrlOf(dockerConfigDir, name),
+  );
   return {
     // Empty counts as unset, like every HOOK_* setting.
     dockerPath: env.HOOK_DOCKER_PATH || findExecutable('docker', env.PATH),
     dockerConfigDir,
     dockerConfigSource,
     cliEnv,
-    engineEndpoint: engineEndpointOf(cliEnv, currentContextOf(dockerConfigDir)),
+    engineEndpoint: engineEndpointOf(engineHost),
+    socketMapping: socketMappingOf(engineHost),
   };
 }

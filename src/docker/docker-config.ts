@@ -1,4 +1,5 @@
 // Which docker config applies to the hook and what it says about a registry's credentials.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DOCKER_HUB } from '../protocol/image-reference';
@@ -77,5 +78,22 @@ export function currentContextOf(dir: string): string | undefined {
     return readDockerConfig(dir).currentContext || undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A named context's docker endpoint (`docker context create --docker host=...`), from the file the CLI
+ * keeps it in: `<dir>/contexts/meta/<sha256 of the name>/meta.json`. Null when it cannot be read.
+ */
+export function contextUrlOf(dir: string, name: string): string | null {
+  const id = createHash('sha256').update(name).digest('hex');
+  try {
+    const meta = JSON.parse(readFileSync(path.join(dir, 'contexts', 'meta', id, 'meta.json'), 'utf8')) as {
+      Endpoints?: { docker?: { Host?: unknown } };
+    };
+    const host = meta.Endpoints?.docker?.Host;
+    return typeof host === 'string' && host !== '' ? host : null;
+  } catch {
+    return null;
   }
 }

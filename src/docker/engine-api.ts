@@ -14,6 +14,8 @@ import { frameReader, type StreamName } from './stream-frames';
 const NEWEST_KNOWN_VERSION = '1.47';
 /** As for the CLI calls: a daemon that does not answer fails the call instead of hanging the job. */
 const REQUEST_TIMEOUT_MS = 120_000;
+/** An attach asked for as an upgrade is answered with this, then the raw stream. */
+const SWITCHING_PROTOCOLS = 101;
 /** After an exec's output ends, its exit code is polled this often, for at most EXEC_EXIT_WAIT_MS. */
 const EXEC_EXIT_POLL_MS = 10;
 const EXEC_EXIT_WAIT_MS = 2000;
@@ -53,6 +55,8 @@ type Method = EngineRequest['method'];
 
 export class EngineApi {
   private negotiated: Promise<string> | undefined;
+  /** Seen on any answer so far: the daemon is podman (its answers carry Libpod-Api-Version). */
+  private answersAsLibpod = false;
 
   /** `knownVersion`: one negotiated earlier with the same daemon (saved in the job's state), so no ping. */
   constructor(
@@ -115,13 +119,9 @@ export class EngineApi {
     const flags = `stdin=${+attach.stdin}&stdout=${+attach.stdout}&stderr=${+attach.stderr}`;
     // Ends both streams when anything fails: a container that never starts would never end them.
     const stop = new AbortController();
-    const attached = this.openStream(
-      `${target}/attach?stream=1&${flags}`,
-      attach.tty ? output.stdout : frameReader((name, payload) => output[name](payload)),
-      { endInput: attach.stdin, signal: stop.signal },
-    );
     const answer: Buffer[] = [];
     let answerSize = 0;
+    // The wait first: it must be in place before the container can end.
     const waited = this.openStream(
       `${target}/wait?condition=next-exit`,
       (chunk) => {
@@ -129,6 +129,11 @@ export class EngineApi {
         if (answerSize <= MAX_WAIT_ANSWER) answer.push(chunk);
       },
       { signal: stop.signal },
+    );
+    const attached = this.openStream(
+      `${target}/attach?stream=1&${flags}`,
+      attach.tty ? output.stdout : frameReader((name, payload) => output[name](payload)),
+      { endInput: attach.stdin, signal: stop.signal, upgrade: true },
     );
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -144,9 +149,11 @@ export class EngineApi {
     });
     try {
       // Bounded: the container's run is not, but the daemon's answers that it attached and waits are.
-      await Promise.race([Promise.all([attached.head, waited.head]), late]).finally(() =>
-        clearTimeout(timer),
-      );
+      // podman answers a wait only once the container has ended: waiting for that answer before the
+      // start would wait forever, so there the attach's answer (the wait was sent before it) must do.
+      const heads = Promise.all([attached.head, ...(this.answersAsLibpod ? [] : [waited.head])]);
+      heads.catch(() => undefined); // a failure also ends `done`, awaited below
+      await Promise.race([heads, late]).finally(() => clearTimeout(timer));
       await this.json('POST', `${target}/start`);
       await Promise.all([attached.done, waited.done]);
     } catch (error) {
@@ -200,16 +207,22 @@ export class EngineApi {
   }
 
   /** A POST whose 2xx answer streams to `onBody`, with no time limit (a step runs as long as it runs). */
+  /**
+   * `upgrade`: asks for the connection as the docker CLI does for an attach (101 Switching Protocols), which
+   * podman answers at once where it answers a plain attach only once the container has started.
+   */
   private openStream(
     path: string,
     onBody: (chunk: Buffer) => void,
-    options: { endInput?: boolean; signal: AbortSignal },
+    options: { endInput?: boolean; signal: AbortSignal; upgrade?: boolean },
   ): OpenStream {
     let headCame: () => void = () => undefined;
     const head = new Promise<void>((resolve) => (headCame = resolve));
-    const done = this.request('POST', path, undefined, [], onBody, options.signal, {
+    const upgrade = options.upgrade ? { headers: { Connection: 'Upgrade', Upgrade: 'tcp' } } : {};
+    const done = this.request('POST', path, undefined, [SWITCHING_PROTOCOLS], onBody, options.signal, {
       onHead: () => headCame(),
       endInput: options.endInput,
+      ...upgrade,
     });
     return { head: Promise.race([head, done.then(() => undefined)]), done };
   }
@@ -221,7 +234,7 @@ export class EngineApi {
     allow: number[] = [],
     onBody?: (chunk: Buffer) => void,
     signal?: AbortSignal,
-    stream: Pick<EngineRequest, 'onHead' | 'endInput'> = {},
+    stream: Pick<EngineRequest, 'onHead' | 'endInput' | 'headers'> = {},
   ): Promise<EngineReply> {
     const reply = await this.send({
       method,
@@ -264,6 +277,7 @@ export class EngineApi {
   private async send(request: EngineRequest): Promise<EngineReply> {
     const started = Date.now();
     const reply = await exchange(this.connection, request);
+    if (reply.headers['libpod-api-version']) this.answersAsLibpod = true;
     this.log.debug(
       `docker engine ${request.method} ${request.path} (${reply.status}, ${Date.now() - started} ms)`,
     );

@@ -152,15 +152,18 @@ export function containerEngineOf(api: EngineApi): ContainerEngine {
 export function inspectedContainerOf(entry: InspectEntry): InspectedContainer {
   const config = entry.Config ?? {};
   const tty = config.Tty === true;
+  // podman records none of what `docker create` asked to attach: docker run's defaults apply then.
+  const recorded =
+    config.AttachStdin === true || config.AttachStdout === true || config.AttachStderr === true;
   return {
     ...containerFactsOf(entry),
     tty,
     labels: config.Labels ?? {},
     image: entry.Image ?? '',
     attach: {
-      stdin: config.OpenStdin === true && config.AttachStdin === true,
-      stdout: config.AttachStdout === true,
-      stderr: config.AttachStderr === true,
+      stdin: config.OpenStdin === true && (config.AttachStdin === true || !recorded),
+      stdout: config.AttachStdout === true || !recorded,
+      stderr: config.AttachStderr === true || !recorded,
       tty,
     },
   };

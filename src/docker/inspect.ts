@@ -55,7 +55,8 @@ function healthCommandOf(entry: InspectEntry): string[] | null {
 
 function healthOf(entry: InspectEntry): HealthStatus {
   const state = entry.State?.Status;
-  if (state === 'exited' || state === 'dead') return 'exited';
+  // podman says `stopped` between the end of a container's process and its own clean-up (then `exited`).
+  if (state === 'exited' || state === 'dead' || state === 'stopped') return 'exited';
   const health = entry.State?.Health?.Status;
   if (health === 'starting' || health === 'healthy' || health === 'unhealthy') return health;
   return 'none';

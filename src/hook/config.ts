@@ -4,7 +4,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { dockerCliSettingsOf } from '../docker/cli-settings';
-import type { EngineEndpoint } from '../docker/engine-endpoint';
+import type { EngineEndpoint, SocketMapping } from '../docker/engine-endpoint';
 import { jobFeaturesOf, type FeatureSet } from './features';
 import type { PullPolicy } from '../docker/pull';
 import { eventsTargetOf, parsePullPolicy, parseRegistryMirrors, type EventsTarget } from './pull-settings';
@@ -18,6 +18,8 @@ export interface HookConfig {
   cliEnv: Record<string, string>;
   /** Where the Engine API is: the daemon the CLI's environment and config point at. */
   engineEndpoint: EngineEndpoint;
+  /** What the runner's /var/run/docker.sock mounts become (the engine's own socket, when it has one). */
+  socketMapping: SocketMapping;
   /** RUNNER_TEMP, whose hash tells this runner's containers apart from any other runner's. */
   runnerTemp: string | null;
   /** The runner's _work folder (RUNNER_TEMP's parent, links resolved); null without RUNNER_TEMP. */
@@ -131,7 +133,10 @@ export interface HookSystem {
 
 export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
   // The same rules as `dockhand doctor`, from the same module.
-  const { dockerPath, dockerConfigDir, cliEnv, engineEndpoint } = dockerCliSettingsOf(env, system.homedir);
+  const { dockerPath, dockerConfigDir, cliEnv, engineEndpoint, socketMapping } = dockerCliSettingsOf(
+    env,
+    system.homedir,
+  );
   if (!dockerPath)
     throw new HookConfigError(
       "no executable docker CLI on the runner's PATH; install it or set HOOK_DOCKER_PATH",
@@ -143,6 +148,7 @@ export function hookConfigFromEnv(env: Env, system: HookSystem): HookConfig {
     dockerConfigDir,
     cliEnv,
     engineEndpoint,
+    socketMapping,
     runnerTemp: env.RUNNER_TEMP || null,
     workDir: workDirOf(env),
     runnerUser: { uid, gid: system.gid ?? process.getgid?.() ?? 0 },

@@ -1,7 +1,9 @@
 // The one place a container's create spec is built from what the runner sent (prepare_job's job
 // container and services, run_container_step's action), and created with the job's variables.
 import type { ContainerSpec } from '../docker/args';
-import type { HookContainer } from '../protocol/hook-types';
+import { DEFAULT_SOCKET } from '../docker/engine-endpoint';
+import type { HookContainer, Mount } from '../protocol/hook-types';
+import type { JobLog } from '../protocol/job-log';
 import { withActionsDefaults, withContainerEnv } from './container-env';
 import type { HookConfig } from './config';
 
@@ -12,16 +14,34 @@ export type OwnSettings = Pick<
 > & {
   /** Replaces the input's entry point (the job container's `tail`). */
   entrypoint?: string;
+  /** The engine's socket, for mounts of /var/run/docker.sock (SocketMapping); null: as given. */
+  socketSource: string | null;
 };
 
 export function containerSpec(input: HookContainer, own: OwnSettings): ContainerSpec {
+  const { socketSource, ...settings } = own;
   return {
-    ...own,
+    ...settings,
     workdir: input.workingDirectory,
     entrypoint: own.entrypoint ?? input.entryPoint,
     ports: input.portMappings,
-    mounts: [...input.systemMountVolumes, ...input.userMountVolumes],
+    mounts: mountsOf(input).map((mount) =>
+      socketSource && mount.sourceVolumePath === DEFAULT_SOCKET
+        ? { ...mount, sourceVolumePath: socketSource }
+        : mount,
+    ),
   };
+}
+
+function mountsOf(input: HookContainer): Mount[] {
+  return [...input.systemMountVolumes, ...input.userMountVolumes];
+}
+
+/** Says once in the job log where the docker socket mount of `inputs` comes from, when not from itself. */
+export function noteSocketMount(config: HookConfig, log: JobLog, inputs: readonly HookContainer[]): void {
+  const { note } = config.socketMapping;
+  if (note && inputs.flatMap(mountsOf).some((mount) => mount.sourceVolumePath === DEFAULT_SOCKET))
+    log.info(note);
 }
 
 /** Runs the `docker create` of the container with the input's variables. */

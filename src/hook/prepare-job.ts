@@ -7,7 +7,7 @@ import { envValue, isAlpineOsRelease, type ContainerFacts } from '../docker/insp
 import { JOB_LABEL, labelFilter, ownLabels, RUNNER_LABEL } from '../docker/own-names';
 import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
-import { containerSpec, withInputEnv } from './container-spec';
+import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
 import { forEachMaybeParallel, serviceLogSource, type HookContext } from './context';
 import type { HookEvents } from './events';
 import { waitForHealthy, type HealthWait, type WatchedContainer } from './health';
@@ -101,6 +101,8 @@ async function startJob(
   await context.events.timed('create-start', () =>
     docker.ok(networkCreateArgs(plan.network, labels, config.networkDriver)),
   );
+  const inputs = plan.containers.map((container) => container.input);
+  noteSocketMount(config, context.log, inputs);
   const pullSeconds = new Map<string, number>();
   // Each service starts as soon as its image is pulled, so that it can get ready (a database initialising)
   // early; dockerd starts containers mostly one at a time, so the job container, which has nothing to get
@@ -200,6 +202,7 @@ async function createContainer(
     ...(container.role === 'job' ? { entrypoint: 'tail' } : {}),
     command: container.command,
     options: container.options,
+    socketSource: context.config.socketMapping.source,
   });
   return withInputEnv(context.config, input, async (cliEnv) => {
     const { stdout } = await context.docker.ok(createArgs(spec), { env: cliEnv });

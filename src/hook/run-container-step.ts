@@ -8,7 +8,7 @@ import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
-import { containerSpec, withInputEnv } from './container-spec';
+import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
 import type { HookContext } from './context';
 import { getImage } from './image-pulls';
 import { whenCancelled } from './cancel';
@@ -34,6 +34,7 @@ export async function runContainerStep(
   if (image === null) throw new Error('run_container_step needs an image or a dockerfile');
   const { image: named } = args;
   if (named) await context.events.timed('pulls', () => getImage(context, named, args.registry));
+  noteSocketMount(context.config, context.log, [args]);
   const name = stepContainerName(context.runnerId);
   // By name: a cancel while `docker create` runs does not know the id yet.
   const forgetCancel = whenCancelled((graceSeconds) => context.engine.stopAndRemove(name, graceSeconds));
@@ -46,6 +47,7 @@ export async function runContainerStep(
       networkAliases: [],
       command,
       options,
+      socketSource: context.config.socketMapping.source,
     });
     const created = await withInputEnv(context.config, args, (cliEnv) =>
       context.docker.ok(createArgs(spec, { autoRemove: true }), { env: cliEnv }),

@@ -68,7 +68,7 @@ describe('dockhand doctor', () => {
       `ok   runner .env: ACTIONS_RUNNER_CONTAINER_HOOKS=${scratch.runner}/.dockhand/hook.js`,
       'ok   hook loads under Node 20:',
       'ok   docker daemon: reachable',
-      'ok   docker Engine API: API 1.',
+      'ok   docker Engine API: Docker ',
       `ok   docker config: ${scratch.dockerConfig}/config.json (from HOOK_DOCKER_CONFIG)`,
       `ok   helper for ${ecrEuWest1}: ${stack.stackHelper.binDir}/docker-credential-${helper}`,
       `ok   credentials for ${plain}: docker-credential-${helper} gave credentials for user ${secrets.plainUser}`,

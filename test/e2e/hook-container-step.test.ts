@@ -88,7 +88,7 @@ describe('hook, container steps', () => {
     const result = await replayJob(runner.replayer, {
       steps: [{ kind: 'container', image: ecr('dockhand/shell:1'), entryPoint: 'sh', args: '-c "exit 7"' }],
     });
-    expect(result.steps[0]?.exitCode).toBe(7);
+    expect(result.steps[0]?.exitCode, result.steps[0]?.stderr).toBe(7);
   });
 });
 
@@ -167,7 +167,8 @@ describe('hook, container steps through the Engine API', () => {
       const alias = await step(
         '--network-alias step-alias -e FROM_OPTIONS=yes',
         'sh',
-        `-c 'echo $FROM_OPTIONS; ping -c 1 -W 2 step-alias'`,
+        // The name resolving is what counts: podman gives containers no NET_RAW, so its ping then fails.
+        `-c 'echo $FROM_OPTIONS; ping -c 1 -W 2 step-alias || true'`,
       );
       expect(alias.exitCode, runner.output()).toBe(0);
       expect(alias.stdout).toMatch(/\nyes\nPING step-alias \(/);

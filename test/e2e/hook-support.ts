@@ -38,6 +38,8 @@ export function testRunner(
       HOOK_DOCKER_CONFIG: stack.stackHelper.dockerConfig,
       HOOK_PRIVATE_DIR: path.join(root, 'private'),
       HOOK_RETRY_BASE_MS: '200',
+      // The engine the tests run against (DOCKHAND_TEST_ENGINE), so the hook reaches the same one.
+      ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
       ...env,
     },
     onOutput: (chunk) => (output += chunk),

@@ -10,6 +10,7 @@ import { containerEngineOf } from '../../src/docker/engine-objects';
 import { createJobLog } from '../../src/protocol/job-log';
 import { jobContainer, replayJob, serviceContainer } from '../../src/replay';
 import { runnerIdOf } from '../../src/hook/config';
+import { testEngineHost } from '../support/stack';
 import { containersLabelled, docker, ecr, networksLabelled, testRunner } from './hook-support';
 import type { SavedState, TestRunner } from './hook-support';
 
@@ -188,7 +189,11 @@ describe('hook, removing what is already being removed', () => {
   it('counts a container whose removal is under way as removed', async () => {
     const engine = containerEngineOf(
       new EngineApi(
-        { socketPath: '/var/run/docker.sock', describe: 'the stack dockerd' },
+        // The engine the tests run against (DOCKHAND_TEST_ENGINE), as their docker CLI reaches it.
+        {
+          socketPath: testEngineHost()?.slice('unix://'.length) ?? '/var/run/docker.sock',
+          describe: 'the stack engine',
+        },
         createJobLog({ write: () => true }, false),
       ),
     );

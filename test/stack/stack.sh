@@ -11,6 +11,8 @@
 #                               DOCKHAND_LINK_RATE, 200mbit by default), or lift the limit
 #   test/stack/stack.sh dind up|down|status  a second dockerd as actions-runner-controller's dind sidecar
 #                               (test/stack/dind.sh), after `up`
+#   test/stack/stack.sh podman up|down|status  a second engine: Debian's podman serving the Docker API on
+#                               .stack/podman.sock (`up` needs the docker side up; dockerd is not touched)
 #
 # Everything it makes lives in .stack/ (gitignored); .stack/stack.json describes the stack for tests.
 # Network rule: servers listen on 127.0.0.1 or on 198.18.0.2 inside the namespace made here (198.18.0.0/15
@@ -450,6 +452,151 @@ status() {
 # shellcheck source=test/stack/dind.sh
 source "$ROOT/test/stack/dind.sh"
 
+# --- podman: a second engine beside dockerd, for the hook's podman tests --------------------------------
+# Its own socket, store and PID; dockerd, the registry and the emulator are the docker side's and are
+# only used, never restarted. The test images come from dockerd's store (`docker save | podman load`).
+PODMAN_SOCK="$STACK/podman.sock"
+PODMAN_CONF=/etc/containers/containers.conf
+PODMAN_CONF_MARK='# dockhand-test-stack: podman for the test stack'
+
+# This VM refuses the rlimits podman asks for by default (nofile and nproc at the hard limit), and crun
+# fails on its cgroups: runc and lower limits work. netavark is named: with images in its store already,
+# podman would keep CNI. An operator's own containers.conf is never replaced.
+write_podman_conf() {
+  if [[ -f "$PODMAN_CONF" ]] && ! grep -qF "$PODMAN_CONF_MARK" "$PODMAN_CONF"; then
+    log "keeping the existing $PODMAN_CONF (not written by this script): podman may need runc and lower ulimits here"
+  else
+    mkdir -p /etc/containers
+    cat >"$PODMAN_CONF" <<EOF
+$PODMAN_CONF_MARK (removed by 'stack.sh podman down')
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=8192:8192"]
+
+[engine]
+runtime = "runc"
+
+[network]
+network_backend = "netavark"
+EOF
+  fi
+  local h
+  for h in "${REGISTRY_HOSTS[@]}"; do
+    mkdir -p "/etc/containers/certs.d/$h"
+    cp "$STACK/tls/ca.crt" "/etc/containers/certs.d/$h/ca.crt"
+  done
+}
+
+podman_docker() { DOCKER_HOST="unix://$PODMAN_SOCK" docker "$@"; }
+
+start_podman() {
+  if ! { alive "$STACK/podman.pid" && podman_docker version >/dev/null 2>&1; }; then
+    rm -f "$PODMAN_SOCK"
+    setsid podman system service --time=0 "unix://$PODMAN_SOCK" >>"$STACK/podman.log" 2>&1 </dev/null &
+    echo $! >"$STACK/podman.pid"
+    local i
+    for i in $(seq 1 100); do
+      podman_docker version >/dev/null 2>&1 && break
+      ((i < 100)) || die "podman did not answer on $PODMAN_SOCK in 20 s (see $STACK/podman.log)"
+      sleep 0.2
+    done
+  fi
+  alive "$STACK/podman-health.pid" && return 0
+  setsid bash "$ROOT/test/stack/stack.sh" podman health-timers "$(cat "$STACK/podman.pid")" \
+    >>"$STACK/podman.log" 2>&1 </dev/null &
+  echo $! >"$STACK/podman-health.pid"
+}
+
+# Podman runs each container's health check from a systemd timer, and this VM has no systemd: without
+# this loop no health check would ever run ("unable to get systemd connection to add healthchecks").
+# It does what those timers do on a real host: `podman healthcheck run` for each running container that
+# has a check, first one interval after it is seen, then once per interval. It ends with the podman
+# service it serves, and after a day at most.
+podman_health_timers() {
+  local service_pid="$1" deadline=$((SECONDS + 86400)) now id
+  local -A next=() every=()
+  while kill -0 "$service_pid" 2>/dev/null && ((SECONDS < deadline)); do
+    now="$(date +%s%N)"
+    for id in $(podman_api 'containers/json?filters=%7B%22health%22%3A%5B%22starting%22%2C%22healthy%22%2C%22unhealthy%22%5D%7D' |
+      grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4); do
+      if [[ -z "${every[$id]:-}" ]]; then
+        every[$id]="$(podman_api "containers/$id/json" | grep -o '"Interval":[0-9]*' | head -1 | cut -d: -f2)"
+        every[$id]="${every[$id]:-30000000000}" # Docker's default, 30 s
+        next[$id]=$((now + every[$id]))
+      elif ((now >= next[$id])); then
+        timeout 60 podman healthcheck run "$id" >/dev/null 2>&1 &
+        next[$id]=$((now + every[$id]))
+      fi
+    done
+    sleep 0.25
+  done
+}
+
+podman_api() { curl -s --max-time 5 --unix-socket "$PODMAN_SOCK" "http://podman/v1.41/$1"; }
+
+# The busybox test images, copied from dockerd's store once per set of image ids.
+load_podman_images() {
+  local images=(dockhand-test/shell:1 dockhand-test/alpine:3 dockhand-test/web:1) sum
+  sum="$(docker image inspect --format "{{.Id}}" "${images[@]}" | sha256sum | cut -c1-16)"
+  [[ -f "$STACK/podman-images.$sum" ]] && return 0
+  docker save "${images[@]}" | podman load -q >/dev/null || die "podman load of the test images failed"
+  rm -f "$STACK"/podman-images.*
+  touch "$STACK/podman-images.$sum"
+}
+
+podman_up() {
+  need_root
+  [[ -f "$STACK/stack.json" ]] && docker info >/dev/null 2>&1 || die "the docker side is not up: run 'test/stack/stack.sh up' first"
+  # netavark with aardvark-dns: podman's network stack that resolves network aliases (the CNI plugins
+  # Debian picks without recommends give containers no DNS at all: services unreachable by name).
+  if ! command -v podman >/dev/null || [[ ! -x /usr/lib/podman/aardvark-dns ]]; then
+    install_missing podman netavark aardvark-dns
+  fi
+  write_podman_conf
+  start_podman
+  load_podman_images
+  log "podman up: $(podman --version), Docker API on unix://$PODMAN_SOCK"
+}
+
+# podman 4.3 keeps a network's bridge (podmanN, with its address) when a container that exited by
+# itself is taken off the network before podman's own clean-up of it (docs/engines.md): `down` takes away
+# the bridges no podman network names, so the machine keeps no stale private address.
+remove_stale_podman_bridges() {
+  local used link
+  used="$(podman network ls --format '{{.NetworkInterface}}' 2>/dev/null || true)"
+  for link in $(ip -br link | awk '$1 ~ /^podman[0-9]+$/ {print $1}'); do
+    grep -qx "$link" <<<"$used" || ip link del "$link"
+  done
+}
+
+podman_down() {
+  need_root
+  stop_pid "$STACK/podman-health.pid" "podman health timers"
+  stop_pid "$STACK/podman.pid" podman
+  # netavark starts aardvark-dns for the networks' names; it outlives the service (a stale network too).
+  stop_pid /run/containers/networks/aardvark-dns/aardvark.pid aardvark-dns
+  remove_stale_podman_bridges
+  rm -f "$PODMAN_SOCK"
+  if [[ -f "$PODMAN_CONF" ]] && grep -qF "$PODMAN_CONF_MARK" "$PODMAN_CONF"; then rm -f "$PODMAN_CONF"; fi
+  local h
+  for h in "${REGISTRY_HOSTS[@]}"; do rm -rf "/etc/containers/certs.d/$h"; done
+  log "podman down"
+}
+
+podman_status() {
+  if alive "$STACK/podman.pid"; then echo "podman: running (pid $(cat "$STACK/podman.pid"))"; else echo "podman: not started here"; fi
+  podman_docker version >/dev/null 2>&1 && echo "podman socket: reachable" || echo "podman socket: unreachable"
+}
+
+podman_command() {
+  case "${1:-}" in
+    up) podman_up ;;
+    down) podman_down ;;
+    status) podman_status ;;
+    health-timers) podman_health_timers "${2:?the podman service PID}" ;; # started by `podman up`
+    *) die "usage: test/stack/stack.sh podman up|down|status" ;;
+  esac
+}
+
 main() {
   case "${1:-}" in
     up) up ;;
@@ -458,7 +605,8 @@ main() {
     images-real) real_images ;;
     shape) shape "${2:-}" ;;
     dind) dind "${2:-}" ;;
-    *) die "usage: test/stack/stack.sh up|down|status|images-real|shape on|off|status|dind up|down|status" ;;
+    podman) podman_command "${@:2}" ;;
+    *) die "usage: test/stack/stack.sh up|down|status|images-real|shape on|off|status|dind up|down|status|podman up|down|status" ;;
   esac
 }
 

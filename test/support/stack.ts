@@ -29,6 +29,18 @@ export function stackDir(): string {
   return process.env.DOCKHAND_STACK_DIR ?? path.join(repoRoot, '.stack');
 }
 
+/**
+ * The engine end-to-end tests run against: dockerd (the default), or with DOCKHAND_TEST_ENGINE=podman the
+ * stack's podman (`stack.sh podman up`). Its DOCKER_HOST goes to the tests' own docker calls and to the
+ * hook's environment, so both reach the same engine; undefined for dockerd.
+ */
+export function testEngineHost(): string | undefined {
+  const engine = process.env.DOCKHAND_TEST_ENGINE || 'docker';
+  if (engine === 'docker') return undefined;
+  if (engine === 'podman') return `unix://${path.join(stackDir(), 'podman.sock')}`;
+  throw new Error(`DOCKHAND_TEST_ENGINE=${engine} is not an engine the tests know: use docker or podman`);
+}
+
 export function loadStack(): Stack {
   const file = path.join(stackDir(), 'stack.json');
   if (!existsSync(file)) throw new Error(`test stack is not up (${file} missing): run 'npm run stack:up'`);

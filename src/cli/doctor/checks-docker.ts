@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { EngineApi } from '../../docker/engine-api';
-import { engineConnectionOf } from '../../docker/engine-endpoint';
+import { DEFAULT_SOCKET, engineConnectionOf } from '../../docker/engine-endpoint';
+import { engineNameOf, type InfoAnswer, type VersionAnswer } from '../../docker/engine-name';
 import { findExecutable, runProcess } from '../../exec';
 import { createJobLog } from '../../protocol/job-log';
 import type { JsonObject } from '../../protocol/json';
@@ -39,6 +40,7 @@ export async function checkDocker(setup: DoctorSetup): Promise<CheckResult[]> {
       cli,
       pass('docker daemon', `reachable, version ${server.stdout.trim()}`),
       await checkEngineApi(setup, docker),
+      checkSocketMount(setup),
     ];
   const endpoint = setup.docker.engineEndpoint;
   const where = 'socketPath' in endpoint ? `unix://${endpoint.socketPath}` : endpoint.viaCli;
@@ -108,12 +110,22 @@ export function checkRoutes(routes: RegistryRoute[], setup: DoctorSetup): CheckR
   });
 }
 
-/** The hook execs steps, inspects and removes through the Engine API, reached as the CLI reaches dockerd. */
+/**
+ * The hook execs steps, inspects and removes through the Engine API, reached as the CLI reaches dockerd;
+ * the line names the engine that answers (Docker, rootless Docker, podman).
+ */
 async function checkEngineApi(setup: DoctorSetup, docker: string): Promise<CheckResult> {
   const connection = engineConnectionOf(setup.docker.engineEndpoint, docker, setup.docker.cliEnv);
   try {
-    const version = await new EngineApi(connection, createJobLog({ write: () => true }, false)).version();
-    return pass('docker Engine API', `API ${version} at ${connection.describe}`);
+    const api = new EngineApi(connection, createJobLog({ write: () => true }, false));
+    const version = await api.version();
+    const [versionAnswer, info] = await Promise.all([
+      api.json<VersionAnswer>('GET', '/version'),
+      // The name is worth the check even when /info is refused: rootless or not is then unknown.
+      api.json<InfoAnswer>('GET', '/info').catch(() => null),
+    ]);
+    const engine = engineNameOf(versionAnswer ?? {}, info);
+    return pass('docker Engine API', `${engine}, API ${version} at ${connection.describe}`);
   } catch (error) {
     return fail(
       'docker Engine API',
@@ -121,4 +133,10 @@ async function checkEngineApi(setup: DoctorSetup, docker: string): Promise<Check
       'the runner user needs read/write access to the docker socket (docker group), or fix DOCKER_HOST',
     );
   }
+}
+
+/** Where the runner's docker socket mount into job and step containers will come from (SocketMapping). */
+function checkSocketMount(setup: DoctorSetup): CheckResult {
+  const { note } = setup.docker.socketMapping;
+  return pass('docker socket mount', note ?? `${DEFAULT_SOCKET}, the engine's own socket`);
 }

@@ -61,6 +61,7 @@ describe('the docker CLI the hook and doctor run', () => {
       dockerConfigSource: 'DOCKER_CONFIG',
       cliEnv: hook.cliEnv,
       engineEndpoint: hook.engineEndpoint,
+      socketMapping: hook.socketMapping,
     });
     expect(doctor.engineEndpoint).toEqual({ viaCli: 'tcp://d:2376' });
   });

@@ -11,6 +11,9 @@ const created = {
   t: { Tty: true, OpenStdin: false, AttachStdin: false, AttachStdout: true, AttachStderr: true },
   it: { Tty: true, OpenStdin: true, AttachStdin: true, AttachStdout: true, AttachStderr: true },
   'a stdout': { OpenStdin: false, AttachStdin: false, AttachStdout: true, AttachStderr: false },
+  // podman 4.3 records no attached stream for any of these.
+  'podman none': { OpenStdin: false, AttachStdin: false, AttachStdout: false, AttachStderr: false },
+  'podman i': { OpenStdin: true, AttachStdin: false, AttachStdout: false, AttachStderr: false },
 };
 
 describe('a container step from the daemon answers', () => {
@@ -20,6 +23,8 @@ describe('a container step from the daemon answers', () => {
     ['t', { stdin: false, stdout: true, stderr: true, tty: true }],
     ['it', { stdin: true, stdout: true, stderr: true, tty: true }],
     ['a stdout', { stdin: false, stdout: true, stderr: false, tty: false }],
+    ['podman none', { stdin: false, stdout: true, stderr: true, tty: false }],
+    ['podman i', { stdin: true, stdout: true, stderr: true, tty: false }],
   ] as const)('attaches what docker run would for create flags %s', (flags, attach) => {
     expect(inspectedContainerOf({ Id: 'c1', Config: created[flags] }).attach).toEqual(attach);
   });

@@ -34,6 +34,13 @@ describe('docker inspect parsing', () => {
     expect(containerFactsOf(entry).health).toBe('exited');
   });
 
+  it("treats podman's `stopped` as exited: a container whose process ended, before podman's cleanup", () => {
+    // Real inspect by podman 4.3 of a job container whose command ended at once, a moment after its start.
+    const entry = JSON.parse(fixture('engine/inspect-stopped-podman.json')) as InspectEntry;
+    expect(entry.State?.Status).toBe('stopped');
+    expect(containerFactsOf(entry).health).toBe('exited');
+  });
+
   it.each([
     [{ Test: ['CMD', 'pg_isready', '-U', 'postgres'] }, undefined, ['pg_isready', '-U', 'postgres']],
     [

@@ -20,6 +20,7 @@ const own = {
   command: ['-f', '/dev/null'],
   options: ['--cpus', '1'],
 };
+const noMapping = { ...own, socketSource: null };
 
 describe('container spec', () => {
   const input = jobContainer('r.io/app:1', {
@@ -31,7 +32,7 @@ describe('container spec', () => {
   });
 
   it("takes the runner's workdir, ports, mounts (system ones first) and entry point", () => {
-    expect(containerSpec(input, own)).toEqual({
+    expect(containerSpec(input, noMapping)).toEqual({
       ...own,
       workdir: '/__w/repo',
       entrypoint: 'server',
@@ -40,8 +41,26 @@ describe('container spec', () => {
     });
   });
 
+  it("mounts the engine's own socket where the runner and the workflow mount /var/run/docker.sock", () => {
+    const withSocket = jobContainer('r.io/app:1', {
+      systemMountVolumes: [mount('/var/run/docker.sock', '/var/run/docker.sock'), mount('/work', '/__w')],
+      userMountVolumes: [mount('/var/run/docker.sock', '/sock'), mount('/var/run/docker.sock.d', '/d')],
+    });
+    const podman = '/run/podman/podman.sock';
+    expect(containerSpec(withSocket, { ...own, socketSource: podman }).mounts).toEqual([
+      mount(podman, '/var/run/docker.sock'),
+      mount('/work', '/__w'),
+      mount(podman, '/sock'),
+      mount('/var/run/docker.sock.d', '/d'),
+    ]);
+    expect(containerSpec(withSocket, noMapping).mounts).toEqual([
+      ...withSocket.systemMountVolumes,
+      ...withSocket.userMountVolumes,
+    ]);
+  });
+
   it("puts the hook's own entry point first (the job container's tail), options last", () => {
-    const args = createArgs(containerSpec(input, { ...own, entrypoint: 'tail' }));
+    const args = createArgs(containerSpec(input, { ...noMapping, entrypoint: 'tail' }));
     expect(args.slice(args.indexOf('--entrypoint'))).toEqual([
       '--entrypoint',
       'tail',
