@@ -2,6 +2,7 @@
 // and in its order (its ContainerOperationProvider, and the `##[command]` lines of its job logs): see
 // baselinePrepare; per step a `docker exec`; at the end each service's logs, each rm, the network rm.
 import { randomBytes } from 'node:crypto';
+import { splitShellWords } from '../src/docker/shell-words';
 import type { HookContainer } from '../src/protocol/hook-types';
 import { docker } from './docker';
 
@@ -13,7 +14,7 @@ export interface BaselineJob {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function createArgs(
+export function createArgs(
   label: string,
   network: string,
   container: HookContainer,
@@ -33,6 +34,8 @@ function createArgs(
       `${m.sourceVolumePath ? `${m.sourceVolumePath}:` : ''}${m.targetVolumePath}${m.readOnly ? ':ro' : ''}`,
     );
   }
+  // The workflow's `options:` (health checks, say), which the runner adds to `docker create` as written.
+  if (container.createOptions) args.push(...splitShellWords(container.createOptions));
   if (isJob) args.push('--entrypoint', 'tail');
   args.push(container.image as string);
   if (isJob) args.push('-f', '/dev/null');
