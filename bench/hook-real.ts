@@ -16,7 +16,7 @@ import {
   type JobLayout,
   type Replayer,
 } from '../src/replay';
-import { ecrRunnerHost } from '../test/support/ecr-runner';
+import { ecrRunnerHost, type EcrRunnerHost } from '../test/support/ecr-runner';
 import { distDir, loadStack } from '../test/support/stack';
 import { CONTENDERS, type BenchImageSet, type Contender } from './bench-images';
 import { docker } from './docker';
@@ -80,11 +80,12 @@ type Phase = 'prepare_job' | 'cleanup_job';
 const samples = new Samples();
 
 const stack = loadStack();
-const work = mkdtempSync(path.join(tmpdir(), 'dockhand-bench-real-'));
 // A runner host set up for ECR as dockhand recommends: its docker config sends the ECR-shaped registry
-// to ecr-login, which gets tokens from the stack's ECR API emulator. The baseline's docker CLI uses it too.
-const host = ecrRunnerHost(stack, work, stack.emulator.url);
-const env = { ...host.env, DOCKER_CONFIG: host.dockerConfig };
+// to ecr-login, which gets tokens from the stack's ECR API emulator. The baseline's docker CLI uses it
+// too. Made by main once the settings are checked, so that bad settings leave nothing behind.
+let work = '';
+let host: EcrRunnerHost;
+let env: Record<string, string> = {};
 
 /** The seed's test job on one contender's images: app as the job container, postgres and redis. */
 function jobOf(set: BenchImageSet, layout: JobLayout, health: boolean) {
@@ -192,9 +193,14 @@ async function main(): Promise<void> {
     throw new Error(
       `BENCH_REAL_REPS must be a whole number of runs, at least 1 (got '${process.env.BENCH_REAL_REPS}')`,
     );
+  if (!/^[0-9]+(\.[0-9]+)?[kmg]?(bit|bps)$/i.test(LINK_RATE))
+    throw new Error(`BENCH_LINK_RATE must be a rate as tc writes it, such as 200mbit (got '${LINK_RATE}')`);
   let link = '';
   let sizes: Record<string, number> = {};
+  work = mkdtempSync(path.join(tmpdir(), 'dockhand-bench-real-'));
   try {
+    host = ecrRunnerHost(stack, work, stack.emulator.url);
+    env = { ...host.env, DOCKER_CONFIG: host.dockerConfig };
     progress('making and pushing the real bench images (app, postgres, redis; through ecr-login)');
     const started = performance.now();
     const built = await buildRealBenchImages(env, stack);
