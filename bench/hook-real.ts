@@ -234,7 +234,7 @@ async function main(): Promise<void> {
 function printTable(sizes: Record<string, number>, link: string): void {
   const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
   console.log(
-    `\ndockhand hook benchmark, real images: app job container + postgres + redis services (health checks every 10 s unless the scenario says not), ${REPS} runs, medians`,
+    `\ndockhand hook benchmark, real images: app job container + postgres + redis services (health checks every 10 s unless the scenario says not), ${REPS} run${REPS === 1 ? '' : 's'}, medians`,
   );
   console.log(
     `images: ${REAL_ROLES.map((role) => `${role} ${mb(sizes[role] ?? NaN)}`).join(', ')}, pulled through ecr-login; cold = no layer of them on the host`,
