@@ -24,7 +24,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Stack } from '../test/support/stack';
-import { docker, removeImages, type DockerEnv } from './docker';
+import { docker, removeImages, removeImagesLabelled, type DockerEnv } from './docker';
 
 export const CONTENDERS = ['baseline', 'dockhand'] as const;
 export type Contender = (typeof CONTENDERS)[number];
@@ -159,10 +159,5 @@ export async function removeBenchImages(env: DockerEnv, stack: Stack): Promise<s
   const specs = imageSpecs(stack);
   const refs = CONTENDERS.flatMap((contender) => specs[contender].map((spec) => spec.ref));
   await removeImages(env, refs);
-  const labelled = ['image', 'ls', '--all', '--quiet', '--no-trunc', '--filter', `label=${LABEL}`];
-  const leftovers = unique(await docker(env, labelled));
-  if (leftovers.length > 0) await removeImages(env, leftovers);
-  return unique(await docker(env, labelled));
+  return removeImagesLabelled(env, LABEL);
 }
-
-const unique = (lines: string): string[] => [...new Set(lines.split('\n').filter((line) => line !== ''))];

@@ -3,6 +3,7 @@
 // baselinePrepare; per step a `docker exec`, per container step a `docker pull` and a `docker run --rm`;
 // at the end each service's logs, each rm, the network rm.
 import { randomBytes } from 'node:crypto';
+import { splitShellWords } from '../src/docker/shell-words';
 import type { HookContainer } from '../src/protocol/hook-types';
 import { docker } from './docker';
 
@@ -22,7 +23,7 @@ function volumeArgs(container: HookContainer): string[] {
   ]);
 }
 
-function createArgs(
+export function createArgs(
   label: string,
   network: string,
   container: HookContainer,
@@ -37,6 +38,8 @@ function createArgs(
   args.push('-e', 'GITHUB_ACTIONS=true', '-e', 'CI=true');
   for (const port of container.portMappings) args.push('-p', port);
   args.push(...volumeArgs(container));
+  // The workflow's `options:` (health checks, say), which the runner adds to `docker create` as written.
+  if (container.createOptions) args.push(...splitShellWords(container.createOptions));
   if (isJob) args.push('--entrypoint', 'tail');
   args.push(container.image as string);
   if (isJob) args.push('-f', '/dev/null');

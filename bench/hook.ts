@@ -12,7 +12,6 @@ import {
   jobContainer,
   scriptStep,
   serviceContainer,
-  type HookCall,
   type JobLayout,
 } from '../src/replay';
 import { distDir, loadStack } from '../test/support/stack';
@@ -31,6 +30,7 @@ import {
   baselineStep,
   type BaselineJob,
 } from './hook-baseline';
+import { checked, inTurn, Samples, timed } from './measure';
 
 // An even number of runs, so that each of baseline and dockhand goes first in half of them.
 const REPS = Number(process.env.BENCH_REPS ?? 4);
@@ -53,26 +53,8 @@ const aliases = ['web', 'web-2', 'web-3'];
 const progress = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
 type Phase = 'prepare_job' | 'script step' | 'container step' | 'cleanup_job';
-const samples = new Map<string, number[]>();
-const record = (key: string, ms: number): void => void samples.set(key, [...(samples.get(key) ?? []), ms]);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-
-async function timed(action: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await action();
-  return performance.now() - started;
-}
-
-/** Runs the two in order, or in reverse order when `turn` is odd. */
-async function inTurn(turn: number, pair: [() => Promise<void>, () => Promise<void>]): Promise<void> {
-  for (const task of turn % 2 === 0 ? pair : [...pair].reverse()) await task();
-}
-
-/** A hook call's duration, once it is known to have succeeded. */
-function checked(call: HookCall): number {
-  if (call.exitCode !== 0) throw new Error(`${call.command} failed: ${call.stdout}${call.stderr}`);
-  return call.durationMs;
-}
+const samples = new Samples();
+const record = (key: string, ms: number): void => samples.record(key, ms);
 
 /** The job and service containers of one contender's job, on that contender's own images. */
 function jobOf(set: BenchImageSet, layout: JobLayout) {
@@ -229,8 +211,8 @@ function printTable(): void {
   for (const [scenario] of scenarios) {
     for (const phase of ['prepare_job', 'script step', 'container step', 'cleanup_job'] as Phase[]) {
       if (!samples.has(`${scenario}|${phase}|dockhand`)) continue;
-      const base = median(samples.get(`${scenario}|${phase}|baseline`) ?? []);
-      const ours = median(samples.get(`${scenario}|${phase}|dockhand`) ?? []);
+      const base = samples.median(`${scenario}|${phase}|baseline`);
+      const ours = samples.median(`${scenario}|${phase}|dockhand`);
       const ratio = ours / base;
       const target = targets[scenario]?.[phase] ?? NaN;
       console.log(
