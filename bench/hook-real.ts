@@ -35,10 +35,11 @@ import {
 const REPS = Number(process.env.BENCH_REAL_REPS ?? 2);
 const LINK_RATE = process.env.BENCH_LINK_RATE ?? '200mbit';
 /**
- * HOOK_FEATURES for a second cold scenario in the same run (e.g. `-<feature>`), so that what one of the
- * hook's behaviours costs on a cold pull (pull progress lines, say) is measured against the same baseline.
+ * HOOK_FEATURES for a second cold scenario in the same run, so that what one of the hook's behaviours costs
+ * on a cold pull is measured against the same baseline: by default the progress lines (`-pull-progress`);
+ * empty for none.
  */
-const ALSO_FEATURES = process.env.BENCH_REAL_ALSO_FEATURES;
+const ALSO_FEATURES = process.env.BENCH_REAL_ALSO_FEATURES ?? '-pull-progress';
 const PG_PASSWORD = 'dockhand-bench';
 const HEALTH_INTERVAL = '--health-interval 10s';
 const aliases = ['postgres', 'redis'];

@@ -17,6 +17,7 @@ export const FEATURES = {
   'local-fallback':
     'use an image already on the host when its registry cannot be reached (never on auth refusal)',
   'registry-mirrors': 'pull through the mirrors HOOK_REGISTRY_MIRRORS names, falling back to the source',
+  'pull-progress': 'print one progress line every 5 s while pulls run longer than 5 s',
   'restore-ownership':
     "give the files under _work that the job's containers left to other users back to the runner user at cleanup_job",
 } as const;

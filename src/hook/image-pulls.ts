@@ -28,9 +28,10 @@ function describe(image: string, obtained: ImageObtained, seconds: string, bytes
   }
 }
 
-/** The progress line's board of one hook call: its lines go to the job log. */
+/** The progress line's board of one hook call: its lines go to the job log (feature pull-progress). */
 export function progressBoard(context: HookContext): ProgressBoard {
-  return new ProgressBoard((line) => context.log.info(line));
+  const print = context.config.features['pull-progress'] ? (line: string) => context.log.info(line) : () => {};
+  return new ProgressBoard(print);
 }
 
 /** Gets one image, saying where it came from, and records it; resolves with the seconds it took. */

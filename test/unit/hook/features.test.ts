@@ -75,7 +75,7 @@ describe('feature rules by repository', () => {
     [
       // A typo in a rule that does not match this repository still fails: it shows on the first job.
       { HOOK_FEATURES_RULES: 'other/*=-paralel;*=all', GITHUB_REPOSITORY: 'a/b' },
-      "feature rule other/*: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback, registry-mirrors, restore-ownership",
+      "feature rule other/*: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback, registry-mirrors, pull-progress, restore-ownership",
     ],
   ])('refuses bad inline rules in one line %#', (env, message) => {
     expect(() => jobFeaturesOf(env)).toThrow(new FeatureError(message));

@@ -79,6 +79,7 @@ describe('HOOK_FEATURES', () => {
       'remove-built-images': false,
       'local-fallback': false,
       'registry-mirrors': false,
+      'pull-progress': false,
       'restore-ownership': false,
     });
   });
@@ -86,7 +87,7 @@ describe('HOOK_FEATURES', () => {
   it('names an unknown feature', () => {
     expect(() => parseFeatures('-paralel')).toThrow(
       new FeatureError(
-        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback, registry-mirrors, restore-ownership",
+        "HOOK_FEATURES: unknown feature 'paralel'; known: helper-fallback, service-aliases, parallel, early-health-checks, service-logs, remove-built-images, local-fallback, registry-mirrors, pull-progress, restore-ownership",
       ),
     );
   });
