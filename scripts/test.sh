@@ -25,6 +25,15 @@ run_podman_subset() {
   if ((started)); then bash test/stack/stack.sh podman down; fi
   return "$result"
 }
+# ARC's dind mode needs a second dockerd, the "sidecar": it runs for its one test file only.
+arc_dind_e2e() {
+  bash test/stack/stack.sh dind up
+  local status=0
+  npx vitest run --config vitest.e2e.config.ts test/e2e/arc-dind.test.ts || status=$?
+  bash test/stack/stack.sh dind down
+  return "$status"
+}
+
 npm run --silent lint
 npm run --silent typecheck
 npm run --silent build
@@ -35,15 +44,6 @@ if [[ -n "${DOCKHAND_SHAPED_LINK:-}" ]]; then
   bash test/stack/stack.sh shape on
   trap 'bash test/stack/stack.sh shape off' EXIT
 fi
-
-# ARC's dind mode needs a second dockerd, the "sidecar": it runs for its one test file only.
-arc_dind_e2e() {
-  bash test/stack/stack.sh dind up
-  local status=0
-  npx vitest run --config vitest.e2e.config.ts test/e2e/arc-dind.test.ts || status=$?
-  bash test/stack/stack.sh dind down
-  return "$status"
-}
 
 npx vitest run --config vitest.e2e.config.ts --exclude test/e2e/arc-dind.test.ts
 arc_dind_e2e
