@@ -428,8 +428,9 @@ stop_pid() {
 
 down() {
   need_root
-  # The sidecar needs the stack: it goes first.
+  # The second engines use the stack (its registry, the test images): they go first.
   [[ -f "$STACK/dind.pid" ]] && dind_down
+  [[ -f "$STACK/podman.pid" ]] && podman_down
   stop_pid "$STACK/emulator.pid" "ECR emulator"
   stop_pid "$STACK/registry.pid" registry
   stop_pid "$STACK/dockerd.pid" dockerd
