@@ -196,8 +196,10 @@ describe('ARC dind mode: the runner image drives a sidecar dockerd', () => {
         e.Action === 'create' &&
         e.Actor.Attributes?.['dockhand.runner'] === runnerId,
     );
-    // The job container, two services and the container step's.
-    expect(labelled).toHaveLength(4);
+    // The job container, two services, the container step's, and the one that gives `_work` back to the
+    // runner user at cleanup_job (the runner image's hook runs as `runner`, not root).
+    expect(labelled).toHaveLength(5);
+    expect(labelled.filter((e) => /-owner-/.test(e.Actor.Attributes?.name ?? ''))).toHaveLength(1);
     expect(new Set(ofType(events, 'container', 'destroy'))).toEqual(new Set(created));
     const networks = ofType(events, 'network', 'create');
     expect(networks).toHaveLength(1);
