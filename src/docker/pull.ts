@@ -126,9 +126,17 @@ function describeSource(settings: PullSettings, registry: string): string {
   return `docker config ${settings.dockerConfigDir} (${via})`;
 }
 
-function authError(image: string, registry: string, how: string, fix: string, cause: unknown): PullAuthError {
+function authError(
+  image: string,
+  registry: string,
+  how: string,
+  fix: string,
+  cause: unknown,
+  helperSaid = '',
+): PullAuthError {
+  const why = helperSaid ? `; the credential helper had none: ${helperSaid}` : '';
   return new PullAuthError(
-    `pull of ${image} from ${registry} was refused (authentication) using ${how} (${whoSaidWhat(cause)}); ${fix}`,
+    `pull of ${image} from ${registry} was refused (authentication) using ${how} (${whoSaidWhat(cause)}${why}); ${fix}`,
     { cause },
   );
 }
@@ -137,10 +145,14 @@ function authError(image: string, registry: string, how: string, fix: string, ca
 async function pullThroughConfig(request: PullRequest, image: string): Promise<void> {
   const { settings, helperEnv } = request;
   const registry = registryOf(image);
+  // A helper that holds nothing says why on stderr (ecr-login: the AWS refusal): kept for the error.
+  let helperSaid = '';
   try {
     await pullWith(request, image, async () => {
       const config = readDockerConfig(settings.dockerConfigDir);
-      const auth = await hostCredentialsFor(config, registry, helperEnv, settings.timeoutMs);
+      const auth = await hostCredentialsFor(config, registry, helperEnv, settings.timeoutMs, (said) => {
+        helperSaid = said;
+      });
       return auth === null ? null : registryAuthHeader(auth);
     });
   } catch (error) {
@@ -149,7 +161,7 @@ async function pullThroughConfig(request: PullRequest, image: string): Promise<v
     const fix = helper
       ? `check that docker-credential-${helper} is on the runner's PATH and can authenticate (for ECR: AWS_* credentials or role of the runner host)`
       : `map it in ${path.join(settings.dockerConfigDir, 'config.json')} ("credHelpers": {"${registry}": "<helper>"}) or give credentials in the workflow`;
-    throw authError(image, registry, describeSource(settings, registry), fix, error);
+    throw authError(image, registry, describeSource(settings, registry), fix, error, helperSaid);
   }
 }
 

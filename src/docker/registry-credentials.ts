@@ -93,11 +93,15 @@ function saidBy(stdout: string, stderr: string): string {
   return lines.slice(0, 3).join(' | ').slice(0, 400) || 'no reason given';
 }
 
+/** Told what a helper that holds nothing printed on stderr (ecr-login says why there: an AWS refusal). */
+export type OnNoCredentials = (said: string) => void;
+
 async function askHelper(
   helper: string,
   server: string,
   env: Record<string, string>,
   timeoutMs: number,
+  onNoCredentials?: OnNoCredentials,
 ): Promise<RegistryAuth | null> {
   if (!HELPER_NAME.test(helper)) throw new CredentialHelperError(helper, 'not a credential helper name');
   const program = findExecutable(`docker-credential-${helper}`, env.PATH);
@@ -120,7 +124,10 @@ async function askHelper(
     throw error;
   }
   if (result.exitCode !== 0) {
-    if (NOT_FOUND.test(result.stdout)) return null;
+    if (NOT_FOUND.test(result.stdout)) {
+      if (result.stderr.trim()) onNoCredentials?.(saidBy('', result.stderr));
+      return null;
+    }
     throw new CredentialHelperError(helper, saidBy(result.stdout, result.stderr));
   }
   const auth = authOfHelperAnswer(result.stdout, server);
@@ -137,9 +144,10 @@ export async function hostCredentialsFor(
   registry: string,
   env: Record<string, string>,
   timeoutMs: number,
+  onNoCredentials?: OnNoCredentials,
 ): Promise<RegistryAuth | null> {
   const server = configKeyOf(registry);
   const { helper } = authSourceFor(config, registry);
-  if (helper !== null) return askHelper(helper, server, env, timeoutMs);
+  if (helper !== null) return askHelper(helper, server, env, timeoutMs, onNoCredentials);
   return staticAuthOf(staticAuthEntryOf(config, registry), server);
 }

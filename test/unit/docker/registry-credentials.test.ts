@@ -67,6 +67,14 @@ describe('host credentials, as the docker CLI finds them', () => {
     expect(await hostCredentialsFor({}, 'docker.io', env, 1000)).toBeNull();
   });
 
+  it('passes on why a helper had nothing (ecr-login says it on stderr), and nothing when it says nothing', async () => {
+    const said: string[] = [];
+    const tell = (line: string) => void said.push(line);
+    expect(await hostCredentialsFor(config('helpers'), 'denied.example', env, 10_000, tell)).toBeNull();
+    expect(await hostCredentialsFor(config('helpers'), 'missing.example', env, 10_000, tell)).toBeNull();
+    expect(said).toEqual(['ecr-login: AccessDeniedException: not allowed']);
+  });
+
   it('uses credsStore for registries without a helper of their own', async () => {
     expect(await lookup('store', 'any.example')).toMatchObject({ username: 'user-of-any.example' });
     await expect(lookup('store', 'own.example')).rejects.toThrow(
