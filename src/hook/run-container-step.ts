@@ -6,7 +6,10 @@ import path from 'node:path';
 import { buildArgs, createArgs } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
+import { EngineError } from '../docker/engine-api';
 import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names';
+import { withRetry } from '../docker/retry';
+import { messageOf } from '../protocol/errors';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
 import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
 import type { HookContext } from './context';
@@ -58,9 +61,25 @@ export async function runContainerStep(
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
     // job, cleanup_job removes it by its label.
     if (!args.image && !state && context.config.features['remove-built-images']) {
-      await context.engine.remove('image', image);
+      await removeBuiltImage(context, image);
     }
   }
+}
+
+/**
+ * The step's container may still be going (its AutoRemove): Docker removes the image anyway, podman
+ * refuses while its container is being removed, so a refusal is tried again shortly, then left as a
+ * warning (the step has run; the image is labelled for the next cleanup).
+ */
+async function removeBuiltImage(context: HookContext, image: string): Promise<void> {
+  await withRetry(() => context.engine.remove('image', image), {
+    attempts: 5,
+    baseDelayMs: 200,
+    maxDelayMs: 1000,
+    isRetryable: (error) => error instanceof EngineError,
+  }).catch((error: unknown) =>
+    context.log.warning(`the image built for this step, ${image}, was not removed: ${messageOf(error)}`),
+  );
 }
 
 async function buildImage(
