@@ -11,7 +11,44 @@ export interface RemoveOptions {
   createdIds?: string[];
 }
 
+/** Rounds of removal at most, and the pause before the next: see removeLabelled. */
+const REMOVAL_ROUNDS = 4;
+const ROUND_PAUSE_MS = 500;
+
+/**
+ * Removes everything that carries `label`, and checks that it is gone. A container step's container
+ * removes itself (AutoRemove) after the step, so a cleanup that follows at once can find it still going,
+ * still on the job's network: what is left after a round goes in the next one, a moment later.
+ */
 export async function removeLabelled(
+  engine: ContainerEngine,
+  label: string,
+  options: RemoveOptions,
+): Promise<void> {
+  for (let round = 1; ; round++) {
+    const failure = await removeLabelledOnce(engine, label, options).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    // Said done only when seen done: whatever still carries the label now is reported, not passed over.
+    const [containersLeft, networksLeft] = await Promise.all([
+      engine.idsByLabel('container', label),
+      engine.idsByLabel('network', label),
+    ]);
+    const left = [
+      ...containersLeft.map((id) => `container ${id}`),
+      ...networksLeft.map((id) => `network ${id}`),
+    ];
+    if (left.length === 0 && failure === null) return;
+    if (round >= REMOVAL_ROUNDS) {
+      if (failure !== null) throw failure;
+      throw new Error(`still there after removal: ${left.join(', ')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, ROUND_PAUSE_MS * round));
+  }
+}
+
+async function removeLabelledOnce(
   engine: ContainerEngine,
   label: string,
   options: RemoveOptions,
@@ -46,16 +83,6 @@ export async function removeLabelled(
       )
     : undefined;
   await Promise.all([containersGone, networksGone, imagesGone]);
-  // Said done only when seen done: whatever still carries the label now is reported, not passed over.
-  const [containersLeft, networksLeft] = await Promise.all([
-    engine.idsByLabel('container', label),
-    engine.idsByLabel('network', label),
-  ]);
-  const left = [
-    ...containersLeft.map((id) => `container ${id}`),
-    ...networksLeft.map((id) => `network ${id}`),
-  ];
-  if (left.length > 0) throw new Error(`still there after removal: ${left.join(', ')}`);
 }
 
 const succeeded = (promise: Promise<unknown> | undefined): Promise<boolean> =>
