@@ -4,7 +4,7 @@
 // the job log says per image where it came from; the events record it, bytes included.
 import { obtainImage, type ImageObtained } from '../docker/pull';
 import { pullFailureCause } from '../docker/pull-failures';
-import { ProgressBoard, PullProgress } from '../docker/pull-progress';
+import { ProgressBoard, PullProgress, type ProgressTiming } from '../docker/pull-progress';
 import { registryOf } from '../protocol/image-reference';
 import type { JobContainer, RegistryCredentials } from '../protocol/hook-types';
 import { pullRequest, type HookContext } from './context';
@@ -29,9 +29,11 @@ function describe(image: string, obtained: ImageObtained, seconds: string, bytes
 }
 
 /** The progress line's board of one hook call: its lines go to the job log (feature pull-progress). */
-export function progressBoard(context: HookContext): ProgressBoard {
-  const print = context.config.features['pull-progress'] ? (line: string) => context.log.info(line) : () => {};
-  return new ProgressBoard(print);
+export function progressBoard(context: HookContext, timing?: ProgressTiming): ProgressBoard {
+  const print = context.config.features['pull-progress']
+    ? (line: string) => context.log.info(line)
+    : () => {};
+  return new ProgressBoard(print, timing);
 }
 
 /** Gets one image, saying where it came from, and records it; resolves with the seconds it took. */
