@@ -1,5 +1,5 @@
 // The Engine API's image operations a pull needs: the pull itself (its JSON-lines progress streamed to the
-// caller), the tag a mirror pull adds, and what the host's copy of an image was pulled from.
+// caller), the tag a mirror pull adds, and the host's copy of an image: its id and where it was pulled from.
 import { daemonMessageOf, type EngineApi } from './engine-api';
 import { repositoryOf } from './reference';
 
@@ -32,8 +32,13 @@ export interface ImageOperations {
   ): Promise<void>;
   /** Gives the image `source` names the name `target` as well. */
   tagImage(source: string, target: string): Promise<void>;
-  /** The host's copy's RepoDigests (`repo@sha256:...`), or null when the host has no such image. */
-  repoDigestsOf(image: string): Promise<string[] | null>;
+  /** The host's copy of `image`: its id and RepoDigests (`repo@sha256:...`), or null when it has none. */
+  hostImageOf(image: string): Promise<HostImage | null>;
+}
+
+export interface HostImage {
+  id: string;
+  repoDigests: string[];
 }
 
 /** `host/team/app:1` -> fromImage `host/team/app`, tag `1`; a digest is the "tag" too; none -> latest. */
@@ -62,8 +67,8 @@ export function imageOperationsOf(api: EngineApi): ImageOperations {
       const query = `repo=${encodeURIComponent(fromImage)}&tag=${encodeURIComponent(tag)}`;
       await api.json('POST', `/images/${encodeURIComponent(source)}/tag?${query}`);
     },
-    async repoDigestsOf(image) {
-      const found = await api.json<{ RepoDigests?: unknown }>(
+    async hostImageOf(image) {
+      const found = await api.json<{ Id?: unknown; RepoDigests?: unknown }>(
         'GET',
         `/images/${encodeURIComponent(image)}/json`,
         undefined,
@@ -71,7 +76,10 @@ export function imageOperationsOf(api: EngineApi): ImageOperations {
       );
       if (found === null) return null;
       const digests = Array.isArray(found.RepoDigests) ? found.RepoDigests : [];
-      return digests.filter((digest): digest is string => typeof digest === 'string');
+      return {
+        id: typeof found.Id === 'string' ? found.Id : '',
+        repoDigests: digests.filter((digest): digest is string => typeof digest === 'string'),
+      };
     },
   };
 }

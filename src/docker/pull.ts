@@ -60,6 +60,8 @@ export interface PullRequest {
   log: JobLog;
   /** What the pull's stream says (bytes per layer), read by the progress line and the events. */
   progress: PullProgress;
+  /** The id of the image this job already used under this reference (its signed state says), if it did. */
+  idInJob?: string;
 }
 
 function retryPolicy(settings: PullSettings, log: JobLog, what: string): RetryPolicy {
@@ -222,7 +224,7 @@ async function pullOrUseLocal(request: PullRequest): Promise<'origin' | 'host'> 
     return 'origin';
   } catch (error) {
     if (!settings.localFallback || error instanceof PullAuthError || isDaemonFailure(error)) throw error;
-    if ((await engine.repoDigestsOf(image)) === null) throw error;
+    if ((await engine.hostImageOf(image)) === null) throw error;
     log.warning(`could not pull ${image} (${firstLine(error)}); using the copy already on this Docker host`);
     return 'host';
   }
@@ -234,8 +236,10 @@ function firstLine(error: unknown): string {
 
 /** The repositories the host's copy of `image` was pulled from (its RepoDigests), or null when it has none. */
 async function hostCopyOf(engine: ImageOperations, image: string): Promise<string[] | null> {
-  const digests = await engine.repoDigestsOf(image);
-  return digests === null ? null : digests.map((digest) => fullRepositoryOf(digest.split('@')[0] ?? ''));
+  const copy = await engine.hostImageOf(image);
+  return copy === null
+    ? null
+    : copy.repoDigests.map((digest) => fullRepositoryOf(digest.split('@')[0] ?? ''));
 }
 
 /** Where an image came from: its own registry, a mirror of it, or the Docker host it was already on. */
@@ -245,9 +249,14 @@ export interface ImageObtained {
   source: ImageSource;
   /** The registry the pull went to (the mirror's host for a mirror), or null when nothing was pulled. */
   pulledFrom: string | null;
-  /** Why the host's copy was used: the policy, a digest, or a registry that could not serve it. */
+  /** Why the host's copy was used: the policy, a digest, the job's earlier use, or a registry that could not serve it. */
   why?: string;
+  /** The id of the image now on the host under the reference; null if it is gone again already. */
+  imageId: string | null;
 }
+
+/** What obtainImage got, before it looks up the image's id. */
+type Obtained = Omit<ImageObtained, 'imageId'>;
 
 /**
  * Pulls through the mirror of the image's registry with the host's docker config only: credentials the
@@ -278,8 +287,25 @@ async function pullFromMirror(request: PullRequest, target: string): Promise<boo
   return true;
 }
 
-/** Gets `image` onto the Docker host as the pull policy, mirrors and credentials say. */
+/**
+ * Gets `image` onto the Docker host as the pull policy, mirrors and credentials say. An image this job
+ * already used is taken from the host while the host's copy is still the one the job used: the runner
+ * itself pulls a Docker action's image once per job, not at every step that uses it.
+ */
 export async function obtainImage(request: PullRequest): Promise<ImageObtained> {
+  const { engine, image, idInJob, log } = request;
+  if (idInJob !== undefined) {
+    // A job can remove or re-tag the name through the docker socket: then the policy decides again.
+    const copy = await engine.hostImageOf(image);
+    if (copy?.id === idInJob)
+      return { source: 'host', pulledFrom: null, why: 'used earlier in this job', imageId: idInJob };
+    log.info(`${image}: the copy this job used earlier is no longer on this Docker host under that name`);
+  }
+  const obtained = await obtainAsConfigured(request);
+  return { ...obtained, imageId: (await engine.hostImageOf(image))?.id ?? null };
+}
+
+async function obtainAsConfigured(request: PullRequest): Promise<Obtained> {
   const { engine, image, settings, log } = request;
   const pinned = isDigestPinned(image);
   // Docker finds an image named with a digest only by a pull of that repository: no tag can give a copy

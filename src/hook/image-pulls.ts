@@ -9,9 +9,15 @@ import { registryOf } from '../protocol/image-reference';
 import type { JobContainer, RegistryCredentials } from '../protocol/hook-types';
 import { pullRequest, type HookContext } from './context';
 
+/** An image on the Docker host: how long getting it took, and its id (null if it is gone already). */
+export interface GotImage {
+  seconds: number;
+  imageId: string | null;
+}
+
 export interface ImagePulls {
-  /** The pull of one of the images, resolving with the seconds it took. */
-  of(image: string): Promise<number>;
+  /** The pull of one of the images. */
+  of(image: string): Promise<GotImage>;
   /** Waits for every pull to settle. */
   settled(): Promise<void>;
 }
@@ -36,20 +42,24 @@ export function progressBoard(context: HookContext, timing?: ProgressTiming): Pr
   return new ProgressBoard(print, timing);
 }
 
-/** Gets one image, saying where it came from, and records it; resolves with the seconds it took. */
+/**
+ * Gets one image, saying where it came from, and records it. `idInJob`: the id this job already used the
+ * image as (its state says), so that the host's copy is taken while it is still that one.
+ */
 export async function getImage(
   context: HookContext,
   image: string,
   credentials: RegistryCredentials | null,
-  board: ProgressBoard = progressBoard(context),
-): Promise<number> {
+  { board = progressBoard(context), idInJob }: { board?: ProgressBoard; idInJob?: string } = {},
+): Promise<GotImage> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
   const registry = registryOf(image);
   const progress = new PullProgress();
   board.started(image, progress);
+  let obtained: ImageObtained;
   try {
-    const obtained = await obtainImage(pullRequest(context, image, credentials, progress));
+    obtained = await obtainImage({ ...pullRequest(context, image, credentials, progress), idInJob });
     const bytes = obtained.source === 'host' ? 0 : progress.bytes().done;
     context.log.info(describe(image, obtained, seconds().toFixed(1), bytes));
     context.events.image({
@@ -74,19 +84,19 @@ export async function getImage(
   } finally {
     board.finished(image);
   }
-  return seconds();
+  return { seconds: seconds(), imageId: obtained.imageId };
 }
 
 export function startPulls(
   context: HookContext,
   containers: ReadonlyArray<{ input: JobContainer }>,
 ): ImagePulls {
-  const pulls = new Map<string, Promise<number>>();
+  const pulls = new Map<string, Promise<GotImage>>();
   const board = progressBoard(context);
   let previous: Promise<unknown> = Promise.resolve();
   for (const { input } of containers) {
     if (pulls.has(input.image)) continue;
-    const pull = () => getImage(context, input.image, input.registry, board);
+    const pull = () => getImage(context, input.image, input.registry, { board });
     const pending = context.config.features.parallel ? pull() : previous.then(pull);
     // Failures are reported where the pull is awaited; this only keeps an early one from going unhandled.
     pending.catch(() => undefined);

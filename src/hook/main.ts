@@ -37,9 +37,11 @@ async function dispatch(context: HookContext, input: HookInput, state: HookState
     case 'run_script_step':
       await runScriptStep(context, input.args, state);
       return {};
-    case 'run_container_step':
-      await runContainerStep(context, input.args, state);
-      return {};
+    case 'run_container_step': {
+      // A new state replaces the runner's saved one, for the job's later calls.
+      const updated = await runContainerStep(context, input.args, state);
+      return updated ? { state: updated } : {};
+    }
     case 'cleanup_job':
       await cleanupJob(context, state);
       return {};

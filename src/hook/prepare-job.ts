@@ -11,11 +11,11 @@ import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
 import { forEachMaybeParallel, serviceLogSource, type HookContext } from './context';
 import type { HookEvents } from './events';
 import { waitForHealthy, type HealthWait, type WatchedContainer } from './health';
-import { startPulls, type ImagePulls } from './image-pulls';
+import { startPulls, type GotImage, type ImagePulls } from './image-pulls';
 import { planJob, type JobPlan, type PlannedContainer } from './job-plan';
 import { removeLabelled } from './remove-labelled';
 import { fetchServiceLogs, printServiceLogs } from './service-logs';
-import { signState } from './state';
+import { MAX_JOB_IMAGES, signState } from './state';
 import { removeStateKeys } from './state-key';
 import { messageOf } from '../protocol/errors';
 
@@ -103,7 +103,7 @@ async function startJob(
   );
   const inputs = plan.containers.map((container) => container.input);
   noteSocketMount(config, context.log, inputs);
-  const pullSeconds = new Map<string, number>();
+  const got = new Map<string, GotImage>();
   // Each service starts as soon as its image is pulled, so that it can get ready (a database initialising)
   // early; dockerd starts containers mostly one at a time, so the job container, which has nothing to get
   // ready, waits for the services' starts rather than delaying one of them.
@@ -114,7 +114,7 @@ async function startJob(
     containers,
     async (container): Promise<StartedContainer> => {
       try {
-        pullSeconds.set(container.input.image, await pulls.of(container.input.image));
+        got.set(container.input.image, await pulls.of(container.input.image));
         const id = await context.events.timed('create-start', () =>
           createContainer(context, plan, container),
         );
@@ -137,7 +137,7 @@ async function startJob(
   // A job container whose command ends at once can still be running at the first look, a few ms after its
   // start; one more look once the Alpine check has run in it catches it here rather than at the first step.
   if (job) await waitForHealthy(health, [job]);
-  printContainers(context.log, containers, facts, pullSeconds);
+  printContainers(context.log, containers, facts, got);
   const factsOf = (id: string) => facts.find((fact) => fact.id === id);
   const jobPath = (job && envValue(factsOf(job.id)?.env ?? [], 'PATH')) || DEFAULT_PATH;
   const state = signState(
@@ -149,6 +149,9 @@ async function startJob(
       container: job ? { id: job.id, path: jobPath } : null,
       services: services.map(({ id, alias, image }) => ({ id, alias, image })),
       apiVersion: await engine.version(),
+      images: [...got]
+        .flatMap(([ref, { imageId }]) => (imageId === null ? [] : [{ ref, id: imageId }]))
+        .slice(0, MAX_JOB_IMAGES),
     },
     config.privateBase,
   );
@@ -234,14 +237,14 @@ function printContainers(
   log: JobLog,
   containers: PlannedContainer[],
   facts: ContainerFacts[],
-  pullSeconds: Map<string, number>,
+  got: Map<string, GotImage>,
 ): void {
   containers.forEach((container, index) => {
     const fact = facts[index];
     const ports = Object.entries(fact?.ports ?? {}).map(([inner, outer]) => `${inner}->${outer}`);
     const names = namesOf(container);
     const what = container.role === 'job' ? 'job container' : `service ${names.join(', ') || container.name}`;
-    const pulled = pullSeconds.get(container.input.image)?.toFixed(1) ?? '?';
+    const pulled = got.get(container.input.image)?.seconds.toFixed(1) ?? '?';
     log.info(
       `${what}: ${container.input.image}${ports.length ? `, ports ${ports.join(' ')}` : ''}, pulled in ${pulled} s`,
     );

@@ -15,14 +15,18 @@ import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
 import type { HookContext } from './context';
 import { getImage } from './image-pulls';
 import { whenCancelled } from './cancel';
-import type { HookState } from './state';
+import { withJobImage, type HookState } from './state';
 import { runStepContainer } from './step-process';
 
+/**
+ * Runs the step; resolves with the job's state updated when the step's image is one the job had not used
+ * yet (so that later steps need not pull it again), else null.
+ */
 export async function runContainerStep(
   context: HookContext,
   args: RunContainerStepArgs,
   state: HookState | null,
-): Promise<void> {
+): Promise<HookState | null> {
   // Parse everything first: bad input fails before anything is pulled, built or run.
   const options = parseCreateOptions(args.createOptions, 'args.createOptions');
   const command = retokenizeArgs(args.entryPointArgs, 'args.entryPointArgs');
@@ -36,7 +40,7 @@ export async function runContainerStep(
   // The input schema already refused a step with neither; this says so to the type checker too.
   if (image === null) throw new Error('run_container_step needs an image or a dockerfile');
   const { image: named } = args;
-  if (named) await context.events.timed('pulls', () => getImage(context, named, args.registry));
+  const updatedState = named ? await getStepImage(context, named, args, state) : null;
   noteSocketMount(context.config, context.log, [args]);
   const name = stepContainerName(context.runnerId);
   // By name: a cancel while `docker create` runs does not know the id yet.
@@ -56,6 +60,7 @@ export async function runContainerStep(
       context.docker.ok(createArgs(spec, { autoRemove: true }), { env: cliEnv }),
     );
     await runStepContainer(context.engine, created.stdout.trim(), context.stepOutput, context.log);
+    return updatedState;
   } finally {
     forgetCancel();
     // Without a job (no state, so no cleanup_job will come) a built image is removed right away; in a
@@ -64,6 +69,21 @@ export async function runContainerStep(
       await removeBuiltImage(context, image);
     }
   }
+}
+
+/** Gets a named image, and remembers it in the job's state (a job without containers has none). */
+async function getStepImage(
+  context: HookContext,
+  image: string,
+  args: RunContainerStepArgs,
+  state: HookState | null,
+): Promise<HookState | null> {
+  const idInJob = state?.images?.find((used) => used.ref === image)?.id;
+  const { imageId } = await context.events.timed('pulls', () =>
+    getImage(context, image, args.registry, { idInJob }),
+  );
+  if (state === null || imageId === null) return null;
+  return withJobImage(state, image, imageId, context.config);
 }
 
 /**

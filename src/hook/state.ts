@@ -10,6 +10,9 @@ import type { JobLog } from '../protocol/job-log';
 import { makeStateKey, readStateKey, STATE_KEY_NAME } from './state-key';
 import { messageOf } from '../protocol/errors';
 
+/** The images a state remembers: a job with more Docker actions pulls the others at each step. */
+export const MAX_JOB_IMAGES = 64;
+
 const stateSchema = v.object({
   version: v.literal(1),
   runnerId: v.string(),
@@ -19,6 +22,10 @@ const stateSchema = v.object({
   services: v.array(v.object({ id: v.string(), alias: v.string(), image: v.string() })),
   /** The Engine API version prepare_job negotiated: later calls of the job need not ask the daemon again. */
   apiVersion: v.optional(v.pipe(v.string(), v.regex(/^1\.\d+$/))),
+  /** The images this job has used, with the id each had: a later step need not pull them again. */
+  images: v.optional(
+    v.pipe(v.array(v.object({ ref: v.string(), id: v.string() })), v.maxLength(MAX_JOB_IMAGES)),
+  ),
   /** The name of the key file (in the private base) whose key signs this state. */
   keyName: v.pipe(v.string(), v.regex(STATE_KEY_NAME)),
   /** HMAC-SHA256 of the fields above (signedText), hex. */
@@ -48,6 +55,8 @@ function signedText(state: Omit<HookState, 'mac'>): string {
     services.map((service) => [service.id, service.alias, service.image]),
     state.apiVersion ?? null,
     state.keyName,
+    // Only when there: a state signed before images were remembered still verifies.
+    ...(state.images ? [state.images.map((image) => [image.ref, image.id])] : []),
   ]);
 }
 
@@ -59,6 +68,26 @@ export function signState(state: UnsignedState, privateBase: string): HookState 
   const { name, key } = makeStateKey(privateBase, state.runnerId);
   const named = { ...state, keyName: name };
   return { ...named, mac: macOf(named, key) };
+}
+
+/**
+ * The job's state with `ref` remembered as image `id`, signed with the job's key again; null when the state
+ * already says so, or remembers as many images as it may.
+ */
+export function withJobImage(
+  state: HookState,
+  ref: string,
+  id: string,
+  trust: Pick<StateTrust, 'privateBase'>,
+): HookState | null {
+  const images = state.images ?? [];
+  if (images.some((image) => image.ref === ref && image.id === id)) return null;
+  const others = images.filter((image) => image.ref !== ref);
+  if (others.length >= MAX_JOB_IMAGES) return null;
+  const { mac: _, ...unsigned } = state;
+  const updated = { ...unsigned, images: [...others, { ref, id }] };
+  const key = readStateKey(trust.privateBase, state.runnerId, state.keyName);
+  return { ...updated, mac: macOf(updated, key) };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { replayJob } from '../../src/replay';
+import { containerStep, jobContainer, replayJob } from '../../src/replay';
 import { makeTempDir, removeTempDirs } from '../support/temp';
 import { docker, plain, stack, testRunner, type TestRunner } from './hook-support';
 import {
@@ -101,6 +101,55 @@ describe('hook, pull policy', () => {
     expect(runner.output()).toContain(`${image}: pulled from ${stack.registries.plain} in`);
     expect(helperCalls().length).toBeGreaterThan(callsBefore);
     expect(registryRequestsFor(repository).length).toBeGreaterThan(requestsBefore);
+  });
+
+  it("always: a Docker action's image is pulled once per job, as the runner does, not at every step", async () => {
+    const action = plain(`${repository}:action`);
+    pushAs(stack.localImages.alpine, action);
+    removeLater(action);
+    const step = (ref: string, n: number) => ({
+      kind: 'container' as const,
+      image: ref,
+      entryPoint: 'echo',
+      args: `action-step-${n}`,
+    });
+    runner = policyRunner('always');
+    const { replayer } = runner;
+    const requests = () => registryRequestsFor(repository).length;
+    const prepare = await replayer.prepareJob({
+      container: jobContainer({ image }, replayer.layout),
+      services: [],
+    });
+    expect(prepare.exitCode, runner.output()).toBe(0);
+    const [requestsAfterPrepare, callsAfterPrepare] = [requests(), helperCalls().length];
+    // The job container's image, then a new one twice: one pull in all, at its first step.
+    for (const [n, ref] of [image, action, action].entries())
+      expect((await replayer.runContainerStep(containerStep(step(ref, n), replayer.layout))).exitCode).toBe(
+        0,
+      );
+    const output = runner.output();
+    expect(output).toContain(`${image}: found on this Docker host (used earlier in this job), not pulled`);
+    expect(output).toContain(`${action}: pulled from ${stack.registries.plain} in`);
+    expect(output).toContain(`${action}: found on this Docker host (used earlier in this job), not pulled`);
+    expect(output).toContain('action-step-2');
+    expect(helperCalls().length).toBe(callsAfterPrepare + 1);
+    const actionPulls = registryRequestsFor(repository)
+      .slice(requestsAfterPrepare)
+      .filter((line) => line.includes('/manifests/action'));
+    expect(actionPulls.length).toBeGreaterThan(0);
+    expect(requests()).toBe(requestsAfterPrepare + actionPulls.length);
+
+    // A job that puts another image under the name (through the docker socket) gets the real one again.
+    docker('tag', stack.localImages.shell, action);
+    const retagged = await replayer.runContainerStep(containerStep(step(action, 3), replayer.layout));
+    expect(retagged.exitCode, runner.output()).toBe(0);
+    expect(runner.output()).toContain(
+      `${action}: the copy this job used earlier is no longer on this Docker host under that name`,
+    );
+    expect(docker('image', 'inspect', '--format', '{{.Id}}', action)).toBe(
+      docker('image', 'inspect', '--format', '{{.Id}}', stack.localImages.alpine),
+    );
+    expect((await replayer.cleanupJob()).exitCode, runner.output()).toBe(0);
   });
 
   it('never: fails naming the image the host lacks, asking no registry and no helper', async () => {

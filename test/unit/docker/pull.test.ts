@@ -38,7 +38,7 @@ function daemon(answers: Array<'stream' | 'stream-error' | 'refuse'> = []) {
     async tagImage(source, target) {
       tags.push(`${source} -> ${target}`);
     },
-    repoDigestsOf: async () => null,
+    hostImageOf: async () => null,
   };
   return { engine, pulls, tags };
 }
@@ -81,7 +81,7 @@ describe('a pull through the Engine API', () => {
       password: 'right',
       serverUrl: 'r.io',
     });
-    expect(await obtainImage(pull)).toEqual({ source: 'origin', pulledFrom: 'r.io' });
+    expect(await obtainImage(pull)).toEqual({ source: 'origin', pulledFrom: 'r.io', imageId: null });
     expect(d.pulls).toEqual([
       { image: 'r.io/app:1', auth: { username: 'ci-bot', password: 'right', serveraddress: 'r.io' } },
     ]);
@@ -123,7 +123,7 @@ describe('a pull through the Engine API', () => {
       { username: 'hub-user', password: 'hub-secret', serverUrl: '' },
       { mirrors: new Map([['docker.io', 'mirror.io/hub']]) },
     );
-    expect(await obtainImage(pull)).toEqual({ source: 'mirror', pulledFrom: 'mirror.io' });
+    expect(await obtainImage(pull)).toEqual({ source: 'mirror', pulledFrom: 'mirror.io', imageId: null });
     expect(d.pulls).toEqual([{ image: 'mirror.io/hub/library/redis:7', auth: null }]);
     expect(d.tags).toEqual(['mirror.io/hub/library/redis:7 -> redis:7']);
   });

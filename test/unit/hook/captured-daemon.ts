@@ -177,7 +177,9 @@ export class CapturedDaemon {
     tagImage: async (source, target) => {
       this.changes.push(`tag ${source} ${target}`);
     },
-    repoDigestsOf: async () => null,
+    // What was pulled is on the host, under an id made of its name.
+    hostImageOf: async (image) =>
+      this.pulled.includes(image) ? { id: `sha256:id-of-${image}`, repoDigests: [] } : null,
   };
 
   /**

@@ -2,7 +2,14 @@
 import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readState, signState, type StateTrust, type UnsignedState } from '../../../src/hook/state';
+import {
+  MAX_JOB_IMAGES,
+  readState,
+  signState,
+  withJobImage,
+  type StateTrust,
+  type UnsignedState,
+} from '../../../src/hook/state';
 import { removeStateKeys } from '../../../src/hook/state-key';
 import type { HookCommand } from '../../../src/protocol/hook-types';
 import { createJobLog } from '../../../src/protocol/job-log';
@@ -46,11 +53,44 @@ describe('saved state', () => {
     ['another container', { container: { id: 'someone-else', path: '/bin' } }],
     ['another service', { services: [{ id: 'x', alias: 'postgres', image: 'postgres:16' }] }],
     ['another network', { network: 'theirs' }],
+    ['an image it did not use', { images: [{ ref: 'postgres:16', id: 'sha256:theirs' }] }],
     ['no signature', { mac: '' }],
   ])('refuses a state changed after signing (%s) for a step', (_, change) => {
     const { trust } = trustIn(makeTempDir('dockhand-state-'));
     const forged = { ...signState(unsigned, trust.privateBase), ...change };
     expect(() => readState(forged, trust)).toThrow(/^the saved state does not carry this runner's signature/);
+  });
+
+  it('remembers the images the job used, signed again with its key; a changed image id does not verify', () => {
+    const { trust } = trustIn(makeTempDir('dockhand-state-'));
+    const state = signState(unsigned, trust.privateBase);
+    const first = withJobImage(state, 'alpine:3', 'sha256:a', trust);
+    expect(first?.images).toEqual([{ ref: 'alpine:3', id: 'sha256:a' }]);
+    expect(readState(first, trust)).toEqual(first);
+    // Once there with that id, nothing to update; with a new id, the entry is replaced.
+    expect(withJobImage(first!, 'alpine:3', 'sha256:a', trust)).toBeNull();
+    const again = withJobImage(first!, 'alpine:3', 'sha256:b', trust);
+    expect(again?.images).toEqual([{ ref: 'alpine:3', id: 'sha256:b' }]);
+    expect(readState(again, trust)).toEqual(again);
+    const forged = { ...again!, images: [{ ref: 'alpine:3', id: 'sha256:planted' }] };
+    expect(() => readState(forged, trust)).toThrow(/^the saved state does not carry this runner's signature/);
+    // Dropping the list is a change too: the state was signed with it.
+    const { images: _, ...without } = again!;
+    expect(() => readState(without, trust)).toThrow(
+      /^the saved state does not carry this runner's signature/,
+    );
+  });
+
+  it('remembers at most MAX_JOB_IMAGES images', () => {
+    const { trust } = trustIn(makeTempDir('dockhand-state-'));
+    let state = signState(unsigned, trust.privateBase);
+    for (let i = 0; i < MAX_JOB_IMAGES; i++) state = withJobImage(state, `app:${i}`, `sha256:${i}`, trust)!;
+    expect(state.images).toHaveLength(MAX_JOB_IMAGES);
+    expect(withJobImage(state, 'one:more', 'sha256:x', trust)).toBeNull();
+    expect(withJobImage(state, 'app:0', 'sha256:new', trust)?.images).toHaveLength(MAX_JOB_IMAGES);
+    expect(() => readState({ ...state, images: [...state.images!, state.images![0]] }, trust)).toThrow(
+      /^invalid hook state at images/,
+    );
   });
 
   it("refuses another runner's state, and a state signed with another key", () => {
