@@ -98,7 +98,7 @@ describe('dockhand run, Docker Hub images through a mirror', () => {
     expect(stats.status, stats.stderr).toBe(0);
     expect(stats.stdout).toContain(`docker.io via ${ecrHost}`);
     expect(stats.stdout).toMatch(
-      /images found on the host \(pull policy, digest\): 4 \(67%\); from a mirror: 2 \(33%\)/,
+      /images found on the host \(pull policy, digest, used earlier in the job\): 4 \(67%\); from a mirror: 2 \(33%\)/,
     );
   });
 });

@@ -56,7 +56,11 @@ describe('hook, pulls through the Engine API', () => {
     });
     const result = await replayJob(runner.replayer, {
       container: { image },
-      steps: [{ kind: 'script', script: 'test -s /fresh && echo fresh layer here' }],
+      steps: [
+        { kind: 'script', script: 'test -s /fresh && echo fresh layer here' },
+        // A Docker action on the job's image: the job has it, so no second pull (the runner's once per job).
+        { kind: 'container', image, entryPoint: 'test', args: '-s /fresh' },
+      ],
     });
     const output = runner.output();
     expect(result.ok, output).toBe(true);
@@ -83,6 +87,7 @@ describe('hook, pulls through the Engine API', () => {
     const table = runCli(['stats', events]);
     expect(table.status, table.stderr).toBe(0);
     expect(table.stdout).toMatch(new RegExp(`${escaped(ecrHost)}\\s+1\\s+[\\d.]+\\s+[\\d.]+\\s+8\\.0\\n`));
+    expect(table.stdout).toContain('used earlier in the job): 1 (50%)');
   });
 
   it('shows the progress of slow pulls every few seconds, one line for the images pulling at once', async () => {

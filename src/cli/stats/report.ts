@@ -136,7 +136,7 @@ export function formatStats(stats: FleetStats, skipped: number): string[] {
       pullNumbers,
     ),
     '',
-    `images found on the host (pull policy, digest): ${share('host')}; from a mirror: ${share('mirror')}; from their registry: ${share('origin')}`,
+    `images found on the host (pull policy, digest, used earlier in the job): ${share('host')}; from a mirror: ${share('mirror')}; from their registry: ${share('origin')}`,
     '',
     ...(stats.failuresByCause.size === 0
       ? ['no failures']

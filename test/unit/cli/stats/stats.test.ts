@@ -107,7 +107,7 @@ describe('dockhand stats', () => {
     expect(stats({ file, since: undefined, prometheus: false }, { line: (text) => out.push(text) })).toBe(0);
     expect(out[0]).toBe('4 hook calls, 4 images; 3 lines skipped (not events of the hook)');
     expect(out).toContain(
-      'images found on the host (pull policy, digest): 1 (25%); from a mirror: 1 (25%); from their registry: 2 (50%)',
+      'images found on the host (pull policy, digest, used earlier in the job): 1 (25%); from a mirror: 1 (25%); from their registry: 2 (50%)',
     );
 
     const hostile = eventsFile([
