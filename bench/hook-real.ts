@@ -146,7 +146,7 @@ async function runOnce(
       ...scenario.hookEnv,
     },
   });
-  const key = (phase: Phase, contender: Contender | 'floor') => `${scenario.name}|${phase}|${contender}`;
+  const key = (phase: Phase, contender: Contender) => `${scenario.name}|${phase}|${contender}`;
   let baseline: BaselineJob | undefined;
   let cleanedUp = false;
   try {
