@@ -4,6 +4,7 @@
 // at the end each service's logs, each rm, the network rm.
 import { randomBytes } from 'node:crypto';
 import { splitShellWords } from '../src/docker/shell-words';
+import { runProcess } from '../src/exec';
 import type { HookContainer } from '../src/protocol/hook-types';
 import { docker } from './docker';
 
@@ -118,6 +119,32 @@ export async function baselineStep(
   await docker(env, ['exec', '-i', '--workdir', workdir, ...envArgs, containerId, ...script]);
 }
 
+/** The runner's own node process for a step or a hook call, bare: its duration in ms. */
+export async function bareNode(env: Record<string, string>): Promise<number> {
+  return (await runProcess([process.execPath, '-e', '0'], { env })).durationMs;
+}
+
+/**
+ * What follows `docker run` for a container action, as DockerCommandManager.DockerRun writes it (but its
+ * `--rm`): the action's variables named by `-e NAME` (their values go in the CLI's environment), on
+ * `network`, with each mount, the entrypoint and the image's arguments.
+ */
+export function containerStepRunOptions(
+  label: string,
+  network: string,
+  containerName: string,
+  step: HookContainer,
+): string[] {
+  const workdir = step.workingDirectory ?? '/github/workspace';
+  const args = ['--name', containerName, '--label', label, '--workdir', workdir];
+  for (const name of Object.keys(step.environmentVariables)) args.push('-e', name);
+  args.push('-e', 'GITHUB_ACTIONS=true', '-e', 'CI=true');
+  if (step.entryPoint) args.push('--entrypoint', step.entryPoint);
+  args.push('--network', network);
+  args.push(...volumeArgs(step));
+  return [...args, step.image as string, ...step.entryPointArgs];
+}
+
 /**
  * A container action (`docker://`), as the runner's ContainerActionHandler runs it: the image's
  * `docker pull` (made in "Set up job", once per image: a hook pulls in the step), then DockerCommandManager's
@@ -129,22 +156,10 @@ export async function baselineContainerStep(
   job: BaselineJob,
   step: HookContainer,
 ): Promise<void> {
-  const image = step.image as string;
-  await docker(env, ['pull', image]);
-  const args = ['run', '--name', `bench-step-${randomBytes(3).toString('hex')}`];
-  args.push(
-    '--label',
-    `dockhand.bench=${job.jobId}`,
-    '--workdir',
-    step.workingDirectory ?? '/github/workspace',
-  );
-  args.push('--rm');
-  for (const name of Object.keys(step.environmentVariables)) args.push('-e', name);
-  args.push('-e', 'GITHUB_ACTIONS=true', '-e', 'CI=true');
-  if (step.entryPoint) args.push('--entrypoint', step.entryPoint);
-  args.push('--network', job.network);
-  args.push(...volumeArgs(step));
-  await docker({ ...env, ...step.environmentVariables }, [...args, image, ...step.entryPointArgs]);
+  await docker(env, ['pull', step.image as string]);
+  const name = `bench-step-${randomBytes(3).toString('hex')}`;
+  const options = containerStepRunOptions(`dockhand.bench=${job.jobId}`, job.network, name, step);
+  await docker({ ...env, ...step.environmentVariables }, ['run', '--rm', ...options]);
 }
 
 export async function baselineCleanup(env: Record<string, string>, job: BaselineJob): Promise<void> {

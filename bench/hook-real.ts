@@ -3,8 +3,8 @@
 // `pg_isready`/`redis-cli ping` health checks every 10 s), pulled through ecr-login from the stack's
 // ECR-shaped registry, next to the runner-sequence baseline (bench/hook-baseline.ts) of the same job in
 // the same run. Scenarios: cold (no layer of the images on the host), and HOOK_PULL_POLICY=missing with
-// the images present (the baseline still pulls, as the runner always does). Prints medians and ratios;
-// targets are shown, never asserted. Images: bench/real-images.ts; the link: bench/link-shaping.ts.
+// the images present (the baseline still pulls, as the runner always does), where the engine floor
+// (bench/engine-floor.ts) is measured too. Prints medians and ratios; targets are shown, never asserted. Images: bench/real-images.ts; the link: bench/link-shaping.ts.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,10 +20,11 @@ import { ecrRunnerHost, type EcrRunnerHost } from '../test/support/ecr-runner';
 import { distDir, loadStack } from '../test/support/stack';
 import { CONTENDERS, type BenchImageSet, type Contender } from './bench-images';
 import { docker } from './docker';
+import { floorPrepare, newFloorJob, removeFloor } from './engine-floor';
 import { baselineCleanup, baselinePrepare, type BaselineJob } from './hook-baseline';
 import { pullToHost, removeFromHost } from './host-layers';
 import { linkState, withShapedLink } from './link-shaping';
-import { checked, inTurn, Samples, timed } from './measure';
+import { checked, inTurn, RATIO_COLUMNS, ratioCells, Samples, timed } from './measure';
 import {
   buildRealBenchImages,
   REAL_ROLES,
@@ -149,21 +150,25 @@ async function runOnce(
   let baseline: BaselineJob | undefined;
   let cleanedUp = false;
   try {
-    await inTurn(rep, [
-      async () => {
-        if (scenario.cold) await removeFromHost(env, images.baseline);
-        const { container, services } = jobOf(images.baseline, replayer.layout, scenario.health);
-        const ms = await timed(
-          async () => (baseline = await baselinePrepare(env, container, services, aliases)),
-        );
-        samples.record(key('prepare_job', 'baseline'), ms);
-      },
-      async () => {
-        if (scenario.cold) await removeFromHost(env, images.dockhand);
-        const call = await replayer.prepareJob(jobOf(images.dockhand, replayer.layout, scenario.health));
-        samples.record(key('prepare_job', 'dockhand'), checked(call));
-      },
-    ]);
+    await inTurn(
+      rep,
+      [
+        async () => {
+          if (scenario.cold) await removeFromHost(env, images.baseline);
+          const { container, services } = jobOf(images.baseline, replayer.layout, scenario.health);
+          const ms = await timed(
+            async () => (baseline = await baselinePrepare(env, container, services, aliases)),
+          );
+          samples.record(key('prepare_job', 'baseline'), ms);
+        },
+        async () => {
+          if (scenario.cold) await removeFromHost(env, images.dockhand);
+          const call = await replayer.prepareJob(jobOf(images.dockhand, replayer.layout, scenario.health));
+          samples.record(key('prepare_job', 'dockhand'), checked(call));
+        },
+      ],
+      scenario.cold ? undefined : () => measureFloor(scenario, images.baseline, replayer.layout),
+    );
     await checkServicesReachable(replayer);
     const baselineJob = baseline as BaselineJob;
     // The runner's `docker rm --force` leaves a container's anonymous volumes (postgres and redis declare
@@ -179,6 +184,25 @@ async function runOnce(
   } finally {
     if (!cleanedUp) await removeJobsLeftBehind(replayer, baseline);
     rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The engine floor of a "missing" prepare_job (bench/engine-floor.ts), on the baseline's images (an image
+ * is only read): removed as soon as it is measured, untimed, so that no third postgres loads the machine
+ * while the others run, and also when it fails.
+ */
+async function measureFloor(scenario: Scenario, set: BenchImageSet, layout: JobLayout): Promise<void> {
+  const floor = newFloorJob();
+  try {
+    const { container, services } = jobOf(set, layout, scenario.health);
+    const ms = await floorPrepare(env, floor, container, services, aliases, scenario.health);
+    samples.record(`${scenario.name}|prepare_job|floor`, ms);
+  } finally {
+    // A failure to remove is said, not put in place of the run's.
+    await removeFloor(env, floor).catch((error: unknown) =>
+      progress(`could not remove the engine floor's job (label ${floor.label}): ${(error as Error).message}`),
+    );
   }
 }
 
@@ -244,22 +268,24 @@ function printTable(sizes: Record<string, number>, link: string): void {
   console.log(`dist/hook.js: ${(statSync(path.join(distDir, 'hook.js')).size / 1024).toFixed(0)} KiB`);
   if (process.env.HOOK_FEATURES) console.log(`HOOK_FEATURES=${process.env.HOOK_FEATURES}`);
   const width = Math.max(...scenarios.map((scenario) => scenario.name.length));
-  console.log(`${'scenario'.padEnd(width)} | phase        | baseline ms | dockhand ms | ratio | target`);
-  console.log(`${'-'.repeat(width)}-|--------------|-------------|-------------|-------|-------`);
+  console.log(`${'scenario'.padEnd(width)} | phase        | ${RATIO_COLUMNS.header}`);
+  console.log(`${'-'.repeat(width)}-|--------------|${RATIO_COLUMNS.rule}`);
   for (const scenario of scenarios) {
     for (const phase of ['prepare_job', 'cleanup_job'] as Phase[]) {
-      const base = samples.median(`${scenario.name}|${phase}|baseline`);
-      const ours = samples.median(`${scenario.name}|${phase}|dockhand`);
-      const ratio = ours / base;
-      const target = phase === 'prepare_job' ? scenario.target : undefined;
-      const verdict = target === undefined ? '-' : `<= ${target} ${ratio <= target ? 'met' : 'MISSED'}`;
-      console.log(
-        `${scenario.name.padEnd(width)} | ${phase.padEnd(12)} | ${base.toFixed(0).padStart(11)} | ${ours.toFixed(0).padStart(11)} | ${ratio.toFixed(2).padStart(5)} | ${verdict}`,
+      const cells = ratioCells(
+        samples.median(`${scenario.name}|${phase}|baseline`),
+        samples.median(`${scenario.name}|${phase}|dockhand`),
+        samples.median(`${scenario.name}|${phase}|floor`),
+        phase === 'prepare_job' ? scenario.target : undefined,
       );
+      console.log(`${scenario.name.padEnd(width)} | ${phase.padEnd(12)} | ${cells}`);
     }
   }
   console.log(
     'baseline = the docker CLI calls of the runner, one after another (bench/hook-baseline.ts); missing = dockhand with HOOK_PULL_POLICY=missing, the baseline pulls as the runner always does.',
+  );
+  console.log(
+    'floor = the engine work alone, no hook: a bare `node -e 0` + the network + the three containers created and started at once, no pull; with health checks, until Docker reports both services healthy: what a hook does at least (bench-hook.md says what it leaves out).',
   );
 }
 

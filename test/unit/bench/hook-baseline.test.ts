@@ -1,8 +1,8 @@
 // The baseline's `docker create` for a container, as the runner builds it: a workflow's `options:`
 // (its health check, say) must reach Docker, or the baseline would skip the waits the runner makes.
 import { describe, expect, it } from 'vitest';
-import { createArgs } from '../../../bench/hook-baseline';
-import { serviceContainer } from '../../../src/replay';
+import { containerStepRunOptions, createArgs } from '../../../bench/hook-baseline';
+import { containerStep, jobLayout, serviceContainer } from '../../../src/replay';
 
 describe('baseline createArgs', () => {
   it("passes a service's options to docker create, split as the runner's command line splits them", () => {
@@ -33,5 +33,24 @@ describe('baseline createArgs', () => {
       'CI=true',
       'img',
     ]);
+  });
+});
+
+describe('containerStepRunOptions', () => {
+  it("names the step's variables with -e NAME only: their values stay off the command line", () => {
+    const step = containerStep(
+      { image: 'img', entryPoint: 'echo', args: 'a b', env: { TOKEN: 'secret-value' } },
+      jobLayout('/runner'),
+    );
+    const options = containerStepRunOptions('l', 'n', 'step-1', step);
+    expect(options.join(' ')).not.toContain('secret-value');
+    expect(options).toContain('TOKEN');
+    expect(options.slice(0, 4)).toEqual(['--name', 'step-1', '--label', 'l']);
+    expect(options.slice(-3)).toEqual(['img', 'a', 'b']);
+    expect(options.slice(options.indexOf('--network'), options.indexOf('--network') + 2)).toEqual([
+      '--network',
+      'n',
+    ]);
+    expect(options).not.toContain('--rm');
   });
 });
