@@ -206,8 +206,8 @@ export class EngineApi {
     );
   }
 
-  /** A POST whose 2xx answer streams to `onBody`, with no time limit (a step runs as long as it runs). */
   /**
+   * A POST whose 2xx answer streams to `onBody`, with no time limit (a step runs as long as it runs).
    * `upgrade`: asks for the connection as the docker CLI does for an attach (101 Switching Protocols), which
    * podman answers at once where it answers a plain attach only once the container has started.
    */

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import path from 'node:path';
+import { authOfHelperAnswer, type RegistryAuth } from '../../docker/registry-credentials';
 import { findExecutable, runProcess } from '../../exec';
 import { fail, firstLine, pass, skip, type CheckResult } from './check';
 import { HELPER_GET_TIMEOUT_MS, noAnswerIn, REGISTRY_TIMEOUT_MS } from './limits';
@@ -12,15 +13,10 @@ import { messageOf } from '../../protocol/errors';
 /** Where dockerd looks for a registry's CA: the registry check trusts the same one. */
 export const DOCKER_CERTS_DIR = '/etc/docker/certs.d';
 
-interface Credentials {
-  username: string;
-  secret: string;
-}
-
 async function fetchCredentials(
   route: RegistryRoute,
   setup: DoctorSetup,
-): Promise<Credentials | CheckResult> {
+): Promise<RegistryAuth | CheckResult> {
   const name = `credentials for ${route.host}`;
   const program = findExecutable(`docker-credential-${route.helper}`, setup.docker.cliEnv.PATH);
   if (program === null) return skip(name, `docker-credential-${route.helper} not found (see above)`);
@@ -40,15 +36,9 @@ async function fetchCredentials(
         : `check what docker-credential-${route.helper} needs to log in`,
     );
   }
-  try {
-    // Safe: both fields stay unknown until checked on the next line.
-    const parsed = JSON.parse(result.stdout) as { Username?: unknown; Secret?: unknown };
-    if (typeof parsed.Username === 'string' && typeof parsed.Secret === 'string' && parsed.Secret !== '') {
-      return { username: parsed.Username, secret: parsed.Secret };
-    }
-  } catch {
-    // reported below, without echoing output that may hold a secret
-  }
+  // Parsed as the hook parses it for a pull; an empty secret is a helper that gave nothing usable.
+  const credentials = authOfHelperAnswer(result.stdout, route.host);
+  if (credentials?.identitytoken || credentials?.password) return credentials;
   return fail(
     name,
     `docker-credential-${route.helper} get did not print {"Username","Secret"}`,
@@ -62,9 +52,9 @@ function caFor(host: string, certsDir: string): Buffer | undefined {
 }
 
 /** GET https://<host>/v2/ with basic auth: 200 means the registry accepts the credentials. */
-function probeRegistry(host: string, credentials: Credentials, certsDir: string): Promise<number> {
+function probeRegistry(host: string, credentials: RegistryAuth, certsDir: string): Promise<number> {
   const [hostname, port] = host.split(':');
-  const auth = Buffer.from(`${credentials.username}:${credentials.secret}`).toString('base64');
+  const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -96,10 +86,12 @@ export async function checkRegistry(
   if ('status' in credentials) return [credentials];
   const got = pass(
     `credentials for ${route.host}`,
-    `docker-credential-${route.helper} gave credentials for user ${credentials.username}`,
+    credentials.identitytoken
+      ? `docker-credential-${route.helper} gave an identity token`
+      : `docker-credential-${route.helper} gave credentials for user ${credentials.username}`,
   );
   const name = `registry ${route.host}`;
-  if (credentials.username === '<token>') {
+  if (credentials.identitytoken) {
     return [got, pass(name, 'identity token: checked by docker at login time, not here')];
   }
   try {
