@@ -15,6 +15,7 @@ PODMAN_FILES=(
   test/e2e/hook-failures.test.ts
   test/e2e/hook-engine-mounts.test.ts
   test/e2e/cli-doctor-engine.test.ts
+  test/e2e/create-body.test.ts
 )
 run_podman_subset() {
   local status started=0 result=0

@@ -17,6 +17,11 @@ export interface DockerConfigFile {
   credsStore?: string;
   auths?: Record<string, unknown>;
   currentContext?: string;
+  /** Proxy variables the docker CLI gives the containers it creates (`default`, or per daemon host). */
+  proxies?: Record<
+    string,
+    Partial<Record<'httpProxy' | 'httpsProxy' | 'noProxy' | 'ftpProxy' | 'allProxy', unknown>>
+  >;
 }
 
 /** Config keys may carry a scheme or a path (`https://index.docker.io/v1/` is Docker Hub): compare hosts. */

@@ -1,7 +1,7 @@
 // The Docker Engine API. The hook uses it where starting a docker CLI process would cost more than the
-// work itself (a step's exec, a container step's attach, start and wait, inspects, logs, listings,
-// removals) and for pulls (whose progress only the API's stream gives); builds and the job's creates
-// stay with the CLI, which owns `docker create`'s options.
+// work itself (creates without `options:`, a step's exec, a container step's attach, start and wait,
+// inspects, logs, listings, removals) and for pulls (whose progress only the API's stream gives); builds
+// and the creates of containers with `options:` stay with the CLI, which owns `docker create`'s options.
 import { isJsonObject } from '../protocol/json';
 import type { JobLog } from '../protocol/job-log';
 import { exchange, type EngineConnection, type EngineReply, type EngineRequest } from './engine-http';

@@ -27,27 +27,38 @@ export type InspectedContainer = ContainerFacts & {
 };
 
 /**
- * The Engine API's container create body, as far as the hook fills it itself (a job's containers are
- * created by the docker CLI, from the workflow's options). The API never pulls: an image that is not on
- * the host fails the create.
+ * The Engine API's container create body, as far as the hook fills it itself: a step's container as the
+ * runner sends it (src/docker/create-body.ts) and restore-ownership's. Containers with the workflow's
+ * `options:` are created by the docker CLI, which parses them. The API never pulls: an image that is not
+ * on the host fails the create.
  */
 export interface ContainerCreateBody {
   Image: string;
-  Entrypoint: string[];
-  Cmd: string[];
-  User: string;
-  WorkingDir: string;
+  Entrypoint?: string[];
+  Cmd?: string[];
+  Env?: string[];
+  User?: string;
+  WorkingDir?: string;
   Labels: Record<string, string>;
-  NetworkDisabled: boolean;
+  AttachStdout?: boolean;
+  AttachStderr?: boolean;
+  /** Anonymous volumes (`-v /path`): the target, mapped to `{}`. */
+  Volumes?: Record<string, Record<string, never>>;
+  NetworkDisabled?: boolean;
   HostConfig: {
     NetworkMode: string;
-    Mounts: Array<{ Type: 'bind'; Source: string; Target: string; ReadOnly: boolean }>;
-    CapDrop: string[];
-    CapAdd: string[];
-    SecurityOpt: string[];
-    ReadonlyRootfs: boolean;
-    UsernsMode: string;
+    /** `source:target[:ro]`, as `docker create -v` sends them. */
+    Binds?: string[];
+    Mounts?: Array<{ Type: 'bind'; Source: string; Target: string; ReadOnly: boolean }>;
+    AutoRemove?: boolean;
+    RestartPolicy?: { Name: 'no' };
+    CapDrop?: string[];
+    CapAdd?: string[];
+    SecurityOpt?: string[];
+    ReadonlyRootfs?: boolean;
+    UsernsMode?: string;
   };
+  NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases: string[] }> };
 }
 
 /**

@@ -1,11 +1,15 @@
 // The one place a container's create spec is built from what the runner sent (prepare_job's job
-// container and services, run_container_step's action), and created with the job's variables.
-import type { ContainerSpec } from '../docker/args';
+// container and services, run_container_step's action), and the container created with the job's variables.
+import { createArgs, type ContainerSpec } from '../docker/args';
+import { containerEnvEntries } from '../docker/cli-env';
+import { createBodyOf, isPlainSpec, proxyEntriesOf } from '../docker/create-body';
+import { readDockerConfig } from '../docker/docker-config';
 import { DEFAULT_SOCKET } from '../docker/engine-endpoint';
 import type { HookContainer, Mount } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
 import { withActionsDefaults, withContainerEnv } from './container-env';
 import type { HookConfig } from './config';
+import type { HookContext } from './context';
 
 /** What the hook decides about a container; the rest of its spec is the runner's input. */
 export type OwnSettings = Pick<
@@ -44,11 +48,27 @@ export function noteSocketMount(config: HookConfig, log: JobLog, inputs: readonl
     log.info(note);
 }
 
-/** Runs the `docker create` of the container with the input's variables. */
-export function withInputEnv<T>(
-  config: HookConfig,
+/**
+ * Creates the container with the input's variables; resolves with its id. A plain spec (no `options:`, no
+ * ports: every step the runner sends) is created through the Engine API with the body `docker create`
+ * would send; any other through `docker create` and the env proxy, so that options mean what they mean to
+ * docker.
+ */
+export async function createContainer(
+  context: Pick<HookContext, 'config' | 'docker' | 'engine'>,
   input: HookContainer,
-  use: (cliEnv: Record<string, string>) => Promise<T>,
-): Promise<T> {
-  return withContainerEnv(config, withActionsDefaults(input.environmentVariables), use);
+  spec: ContainerSpec,
+  { autoRemove = false } = {},
+): Promise<string> {
+  const { config } = context;
+  const variables = withActionsDefaults(input.environmentVariables);
+  if (isPlainSpec(spec)) {
+    const env = containerEnvEntries(variables);
+    const proxies = proxyEntriesOf(readDockerConfig(config.dockerConfigDir), env);
+    return context.engine.create(spec.name, createBodyOf(spec, [...env, ...proxies], { autoRemove }));
+  }
+  return withContainerEnv(config, variables, async (cliEnv) => {
+    const { stdout } = await context.docker.ok(createArgs(spec, { autoRemove }), { env: cliEnv });
+    return stdout.trim();
+  });
 }

@@ -1,13 +1,13 @@
 // prepare_job: pull every image at once while pruning this runner's leftovers and creating the job
 // network; create and start each container as soon as its image is there; wait for health checks, detect
 // Alpine, and answer the runner. Anything created before a failure is removed before the error goes up.
-import { createArgs, networkCreateArgs } from '../docker/args';
+import { networkCreateArgs } from '../docker/args';
 import { execCaptured, type ContainerEngine } from '../docker/engine-objects';
 import { envValue, isAlpineOsRelease, type ContainerFacts } from '../docker/inspect';
 import { JOB_LABEL, labelFilter, ownLabels, RUNNER_LABEL } from '../docker/own-names';
 import type { PrepareJobArgs, PrepareJobResponse } from '../protocol/hook-types';
 import type { JobLog } from '../protocol/job-log';
-import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
+import { containerSpec, createContainer, noteSocketMount } from './container-spec';
 import { forEachMaybeParallel, serviceLogSource, type HookContext } from './context';
 import type { HookEvents } from './events';
 import { waitForHealthy, type HealthWait, type WatchedContainer } from './health';
@@ -115,9 +115,7 @@ async function startJob(
     async (container): Promise<StartedContainer> => {
       try {
         got.set(container.input.image, await pulls.of(container.input.image));
-        const id = await context.events.timed('create-start', () =>
-          createContainer(context, plan, container),
-        );
+        const id = await context.events.timed('create-start', () => createPlanned(context, plan, container));
         created.push(id);
         if (container.role === 'job') await servicesStarted.done;
         await context.events.timed('create-start', () => engine.start(id));
@@ -189,7 +187,7 @@ function healthWait(context: HookContext): HealthWait {
   };
 }
 
-async function createContainer(
+async function createPlanned(
   context: HookContext,
   plan: JobPlan,
   container: PlannedContainer,
@@ -207,10 +205,7 @@ async function createContainer(
     options: container.options,
     socketSource: context.config.socketMapping.source,
   });
-  return withInputEnv(context.config, input, async (cliEnv) => {
-    const { stdout } = await context.docker.ok(createArgs(spec), { env: cliEnv });
-    return stdout.trim();
-  });
+  return createContainer(context, input, spec);
 }
 
 /** os-release is a few hundred bytes; the image decides what is really there (/dev/zero, a FIFO). */

@@ -1,9 +1,9 @@
 // run_container_step: a Docker action, from an image (pulled with the credentials that apply) or from a
 // Dockerfile (built from its folder), run once with output streamed, on the job network if there is one.
-// `docker create --rm` makes the container, so that every flag of the workflow's options means what it
-// means to docker; the Engine API attaches, starts and waits (no `docker run` waiting for the removal).
+// The container is created as `docker create --rm` would (container-spec.ts says how), then the Engine
+// API attaches, starts and waits (no `docker run` waiting for the removal).
 import path from 'node:path';
-import { buildArgs, createArgs } from '../docker/args';
+import { buildArgs } from '../docker/args';
 import { parseCreateOptions, retokenizeArgs } from '../docker/create-options';
 import { checkContainerSyntax } from '../docker/input-syntax';
 import { EngineError } from '../docker/engine-api';
@@ -11,7 +11,7 @@ import { builtImageTag, ownLabels, stepContainerName } from '../docker/own-names
 import { withRetry } from '../docker/retry';
 import { messageOf } from '../protocol/errors';
 import type { RunContainerStepArgs } from '../protocol/hook-types';
-import { containerSpec, noteSocketMount, withInputEnv } from './container-spec';
+import { containerSpec, createContainer, noteSocketMount } from './container-spec';
 import type { HookContext } from './context';
 import { getImage } from './image-pulls';
 import { whenCancelled } from './cancel';
@@ -43,7 +43,7 @@ export async function runContainerStep(
   const updatedState = named ? await getStepImage(context, named, args, state) : null;
   noteSocketMount(context.config, context.log, [args]);
   const name = stepContainerName(context.runnerId);
-  // By name: a cancel while `docker create` runs does not know the id yet.
+  // By name: a cancel while the create runs does not know the id yet.
   const forgetCancel = whenCancelled((graceSeconds) => context.engine.stopAndRemove(name, graceSeconds));
   try {
     const spec = containerSpec(args, {
@@ -56,10 +56,8 @@ export async function runContainerStep(
       options,
       socketSource: context.config.socketMapping.source,
     });
-    const created = await withInputEnv(context.config, args, (cliEnv) =>
-      context.docker.ok(createArgs(spec, { autoRemove: true }), { env: cliEnv }),
-    );
-    await runStepContainer(context.engine, created.stdout.trim(), context.stepOutput, context.log);
+    const id = await createContainer(context, args, spec, { autoRemove: true });
+    await runStepContainer(context.engine, id, context.stepOutput, context.log);
     return updatedState;
   } finally {
     forgetCancel();

@@ -73,8 +73,10 @@ export class CapturedDaemon {
   readonly answers = new Map<string, InspectEntry[]>();
   /** The captured state a container created from an image is in, by image. */
   readonly stateOfImage = new Map<string, Parameters<typeof inspectAnswer>[0]>();
-  /** Images a container can be created of through the Engine API (which never pulls). */
+  /** Images a container can be created of besides those pulled (the Engine API's create never pulls). */
   readonly imagesOnHost = new Set<string>();
+  /** Images whose create the daemon refuses, and images whose containers come without their labels. */
+  readonly createRules: { failing?: string[]; unlabelled?: string[] } = {};
   /** Ids whose removal the daemon refuses. */
   readonly refuseRemoval = new Set<string>();
   /** Ids the daemon says it removed that are still there (recreated meanwhile, say). */
@@ -88,7 +90,21 @@ export class CapturedDaemon {
   private eventListeners = new Set<() => void>();
   /** The network a created container joins when started (dockerd lists only running ones as attached). */
   private networkOnStart = new Map<string, string>();
+  private created = 0;
   watching = 0;
+
+  /**
+   * A create, by the docker CLI or the Engine API: the new container's id (numbered, 64 characters), or
+   * the daemon's refusal (null) for an image of `createRules.failing`.
+   */
+  private createdContainer(image: string, labels: Record<string, string>, network: string): string | null {
+    if (this.createRules.failing?.includes(image)) return null;
+    const id = `${String(++this.created).padStart(2, '0')}${'c'.repeat(62)}`;
+    this.add('container', id, this.createRules.unlabelled?.includes(image) ? {} : labels, [], image);
+    this.networkOnStart.set(id, network);
+    this.changes.push(`create ${image}`);
+    return id;
+  }
 
   add(
     kind: ObjectKind,
@@ -121,12 +137,14 @@ export class CapturedDaemon {
         throw new Error(`docker engine GET /containers/${id}/json: No such container: ${id} (HTTP 404)`);
       return inspectedContainerOf(answer);
     },
-    create: async (name, body) => {
-      if (!this.imagesOnHost.has(body.Image))
+    create: async (_name, body) => {
+      if (!this.imagesOnHost.has(body.Image) && !this.pulled.includes(body.Image))
         throw new Error(`docker engine POST /containers/create: No such image: ${body.Image} (HTTP 404)`);
-      const id = `${name}-id`;
-      this.add('container', id, body.Labels, [], body.Image);
-      this.changes.push(`create ${body.Image}`);
+      const id = this.createdContainer(body.Image, body.Labels, body.HostConfig.NetworkMode);
+      if (id === null)
+        throw new Error(
+          `docker engine POST /containers/create: cannot create a container of ${body.Image} (HTTP 500)`,
+        );
       return id;
     },
     start: async (id) => {
@@ -183,17 +201,13 @@ export class CapturedDaemon {
   };
 
   /**
-   * The docker CLI, answering `network create` and `create` as it does (a create prints the new
-   * id), and adding what it creates here. `images.failing`: images whose create docker refuses;
-   * `images.unlabelled`: images whose containers come without their labels.
+   * The docker CLI, answering `network create` and `create` as it does (a create prints the new id), and
+   * adding what it creates here, by the same rules as the Engine API's create (createRules).
    */
-  cli(log: JobLog, images: { failing?: string[]; unlabelled?: string[] } = {}): DockerCli {
+  cli(log: JobLog): DockerCli {
     const addNetwork = (name: string, labels: Record<string, string>) => this.add('network', name, labels);
-    const addContainer = (id: string, labels: Record<string, string>, image: string, network: string) => {
-      this.add('container', id, images.unlabelled?.includes(image) ? {} : labels, [], image);
-      this.networkOnStart.set(id, network);
-    };
-    let created = 0;
+    const create = (image: string, labels: Record<string, string>, network: string) =>
+      this.createdContainer(image, labels, network);
     const answer = (exitCode: number, stdout: string, stderr = ''): ExecResult => ({
       exitCode,
       stdout,
@@ -212,10 +226,9 @@ export class CapturedDaemon {
         }
         if (args[0] === 'create') {
           const image = after[0] ?? '';
-          if (images.failing?.includes(image))
+          const id = create(image, labels, args[args.indexOf('--network') + 1] ?? '');
+          if (id === null)
             return answer(125, '', `Error response from daemon: cannot create a container of ${image}`);
-          const id = `${String(++created).padStart(2, '0')}${'c'.repeat(62)}`;
-          addContainer(id, labels, image, args[args.indexOf('--network') + 1] ?? '');
           return answer(0, `${id}\n`);
         }
         return answer(1, '', `unexpected docker ${args.join(' ')}`);
@@ -227,9 +240,10 @@ export class CapturedDaemon {
 /** A hook call's context on this daemon, with settings from `env` and a private folder of its own. */
 export function hookContextOn(
   daemon: CapturedDaemon,
-  options: { env?: Record<string, string>; images?: Parameters<CapturedDaemon['cli']>[1] } = {},
+  options: { env?: Record<string, string>; images?: CapturedDaemon['createRules'] } = {},
 ): { context: HookContext; text: () => string } {
   const { log, text } = recordingLog();
+  Object.assign(daemon.createRules, options.images);
   const dir = makeTempDir('dockhand-hook-unit-');
   const config = hookConfigFromEnv(
     { PATH: '/usr/bin', HOOK_DOCKER_PATH: '/nonexistent/docker', HOOK_PRIVATE_DIR: dir, ...options.env },
@@ -238,7 +252,7 @@ export function hookContextOn(
   const context: HookContext = {
     config,
     log,
-    docker: daemon.cli(log, options.images),
+    docker: daemon.cli(log),
     engine: daemon.engine,
     stepOutput: { stdout: () => undefined, stderr: () => undefined },
     runnerId: 'abcdef0123456789',

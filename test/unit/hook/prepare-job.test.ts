@@ -15,7 +15,7 @@ const job: PrepareJobArgs = {
   services: [container('r.io/db:1'), container('r.io/cache:1')],
 };
 
-function setUp(images: Parameters<CapturedDaemon['cli']>[1] = {}) {
+function setUp(images: CapturedDaemon['createRules'] = {}) {
   const daemon = new CapturedDaemon();
   daemon.stateOfImage.set('r.io/builder:1', 'running');
   daemon.stateOfImage.set('r.io/db:1', 'healthy');
@@ -70,7 +70,7 @@ describe('prepare_job', () => {
 
   it('rolls back when a create fails, removing even a container that came without its labels', async () => {
     const { context, left } = setUp({ failing: ['r.io/builder:1'], unlabelled: ['r.io/cache:1'] });
-    await expect(prepareJob(context, job)).rejects.toThrow('docker create');
+    await expect(prepareJob(context, job)).rejects.toThrow('cannot create a container of r.io/builder:1');
     expect(left()).toEqual([]);
   });
 
@@ -78,7 +78,7 @@ describe('prepare_job', () => {
     const { daemon, context, text, left } = setUp({ failing: ['r.io/builder:1'] });
     const firstCreated = `01${'c'.repeat(62)}`;
     daemon.refuseRemoval.add(firstCreated);
-    await expect(prepareJob(context, job)).rejects.toThrow('docker create');
+    await expect(prepareJob(context, job)).rejects.toThrow('cannot create a container of r.io/builder:1');
     expect(text()).toContain('rollback incomplete (cleanup_job will retry): could not remove a container');
     expect(left()).toContain(firstCreated);
   });
