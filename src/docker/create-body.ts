@@ -1,8 +1,8 @@
 // The Engine API create body of a container without `options:` or ports, with the fields `docker create`
-// would send for the same flags (src/docker/args.ts builds those flags): a step's container as the runner
-// sends it, which the hook can create without starting a docker CLI process and without the env proxy.
-import type { ContainerSpec } from './args';
-import { mountArg } from './args';
+// would send for the same flags (src/docker/args.ts builds those flags): every step's container as the
+// runner sends it, and a job container or service with neither, created with no docker CLI process and
+// no env proxy.
+import { mountArg, type ContainerSpec } from './args';
 import type { DockerConfigFile } from './docker-config';
 import type { ContainerCreateBody } from './engine-objects';
 
