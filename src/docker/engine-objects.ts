@@ -27,8 +27,9 @@ export type InspectedContainer = ContainerFacts & {
 };
 
 /**
- * The Engine API's container create body, as far as the hook fills it itself: a step's container as the
- * runner sends it (src/docker/create-body.ts) and restore-ownership's. Containers with the workflow's
+ * The Engine API's container create body, as far as the hook fills it itself: a container without
+ * `options:` or ports (src/docker/create-body.ts: every step the runner sends, a job container or service
+ * with neither) and restore-ownership's. Containers with the workflow's
  * `options:` are created by the docker CLI, which parses them. The API never pulls: an image that is not
  * on the host fails the create.
  */

@@ -16,7 +16,7 @@ import {
   registryOf,
 } from '../protocol/image-reference';
 import { authSourceFor, readDockerConfig } from './docker-config';
-import { ImagePullError, type ImageOperations } from './engine-images';
+import { ImagePullError, type HostImage, type ImageOperations } from './engine-images';
 import {
   ImageMissingError,
   isCredentialFailure,
@@ -234,12 +234,9 @@ function firstLine(error: unknown): string {
   return (messageOf(error).split('\n')[0] ?? '').trim();
 }
 
-/** The repositories the host's copy of `image` was pulled from (its RepoDigests), or null when it has none. */
-async function hostCopyOf(engine: ImageOperations, image: string): Promise<string[] | null> {
-  const copy = await engine.hostImageOf(image);
-  return copy === null
-    ? null
-    : copy.repoDigests.map((digest) => fullRepositoryOf(digest.split('@')[0] ?? ''));
+/** The repositories a host copy of an image was pulled from (its RepoDigests). */
+function pulledFromRepositories(copy: HostImage): string[] {
+  return copy.repoDigests.map((digest) => fullRepositoryOf(digest.split('@')[0] ?? ''));
 }
 
 /** Where an image came from: its own registry, a mirror of it, or the Docker host it was already on. */
@@ -255,8 +252,8 @@ export interface ImageObtained {
   imageId: string | null;
 }
 
-/** What obtainImage got, before it looks up the image's id. */
-type Obtained = Omit<ImageObtained, 'imageId'>;
+/** What obtainImage got; the image's id when the host's copy was inspected already, else it looks it up. */
+type Obtained = Omit<ImageObtained, 'imageId'> & { imageId?: string };
 
 /**
  * Pulls through the mirror of the image's registry with the host's docker config only: credentials the
@@ -302,7 +299,7 @@ export async function obtainImage(request: PullRequest): Promise<ImageObtained> 
     log.info(`${image}: the copy this job used earlier is no longer on this Docker host under that name`);
   }
   const obtained = await obtainAsConfigured(request);
-  return { ...obtained, imageId: (await engine.hostImageOf(image))?.id ?? null };
+  return { ...obtained, imageId: obtained.imageId ?? (await engine.hostImageOf(image))?.id ?? null };
 }
 
 async function obtainAsConfigured(request: PullRequest): Promise<Obtained> {
@@ -312,7 +309,7 @@ async function obtainAsConfigured(request: PullRequest): Promise<Obtained> {
   // from the mirror that name, so such images come from their source.
   const target = pinned ? undefined : settings.mirrors.get(canonicalRegistry(registryOf(image)));
   if (pinned || settings.policy !== 'always') {
-    const hostCopy = await hostCopyOf(engine, image);
+    const hostCopy = await engine.hostImageOf(image);
     // Anyone with the docker socket (every job container has it) can tag any image `postgres:16`. A copy
     // counts as found only when it was pulled from the reference's own repository (or its mirror): a
     // digest names its content; `never` takes the host as the operator loaded it.
@@ -322,12 +319,14 @@ async function obtainAsConfigured(request: PullRequest): Promise<Obtained> {
     const trusted =
       pinned ||
       settings.policy === 'never' ||
-      hostCopy?.some((repository) => repositories.includes(repository));
+      (hostCopy !== null &&
+        pulledFromRepositories(hostCopy).some((repository) => repositories.includes(repository)));
     if (hostCopy !== null && trusted)
       return {
         source: 'host',
         pulledFrom: null,
         why: pinned ? 'pinned by digest' : `HOOK_PULL_POLICY=${settings.policy}`,
+        imageId: hostCopy.id,
       };
     if (hostCopy !== null)
       log.info(
